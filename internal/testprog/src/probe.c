@@ -1,0 +1,110 @@
+// probe is the test suite's guest: one program whose first argument picks
+// what it does, so a single build serves every runner test.
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+static int cmd_args(int argc, char **argv) {
+  for (int i = 0; i < argc; i++) printf("%s\n", argv[i]);
+  return 0;
+}
+
+static int cmd_env(void) {
+  for (char **e = environ; *e; e++) printf("%s\n", *e);
+  return 0;
+}
+
+static int cmd_cat(void) {
+  static char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+    if (fwrite(buf, 1, n, stdout) != n) return 2;
+  }
+  return ferror(stdin) ? 2 : 0;
+}
+
+static int cmd_write(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    fprintf(stderr, "open %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  fputs(text, f);
+  if (fclose(f) != 0) {
+    fprintf(stderr, "close %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
+static int cmd_read(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "open %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  int c;
+  while ((c = fgetc(f)) != EOF) putchar(c);
+  fclose(f);
+  return 0;
+}
+
+// alloc takes MiB in 1 MiB blocks, writes every page and sums the bytes back,
+// so no compiler can drop the allocations.
+static int cmd_alloc(long mib) {
+  unsigned long sum = 0;
+  for (long i = 0; i < mib; i++) {
+    unsigned char *p = malloc(1 << 20);
+    if (!p) {
+      fprintf(stderr, "out of memory after %ld MiB\n", i);
+      return 1;
+    }
+    for (int j = 0; j < (1 << 20); j += 4096) p[j] = (unsigned char)(i + j);
+    for (int j = 0; j < (1 << 20); j += 4096) sum += p[j];
+  }
+  printf("allocated %ld MiB (checksum %lu)\n", mib, sum);
+  return 0;
+}
+
+static volatile unsigned long spins;
+
+static int cmd_spin(void) {
+  for (;;) spins++;
+}
+
+// recurse never stops unless depth overflows (it cannot in a test run), so
+// the guest must die of stack exhaustion.
+static int recurse(long n) {
+  volatile char pad[256];
+  pad[0] = (char)n;
+  if (n < 0) return 0;
+  return recurse(n + 1) + pad[0];
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    puts("hello from probe");
+    return 0;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "args")) return cmd_args(argc, argv);
+  if (!strcmp(cmd, "env")) return cmd_env();
+  if (!strcmp(cmd, "cat")) return cmd_cat();
+  if (!strcmp(cmd, "write") && argc == 4) return cmd_write(argv[2], argv[3]);
+  if (!strcmp(cmd, "read") && argc == 3) return cmd_read(argv[2]);
+  if (!strcmp(cmd, "exit") && argc == 3) exit(atoi(argv[2]));
+  if (!strcmp(cmd, "stderr") && argc == 3) {
+    fprintf(stderr, "%s\n", argv[2]);
+    return 0;
+  }
+  if (!strcmp(cmd, "alloc") && argc == 3) return cmd_alloc(atol(argv[2]));
+  if (!strcmp(cmd, "spin")) return cmd_spin();
+  if (!strcmp(cmd, "trap")) __builtin_trap();
+  if (!strcmp(cmd, "recurse")) return recurse(0);
+  fprintf(stderr, "probe: unknown command %s\n", cmd);
+  return 2;
+}

@@ -1,0 +1,206 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
+)
+
+// Cmd is one run of a WASI command program, configured through its fields
+// like an os/exec.Cmd. A Cmd runs once; make a new one for each run.
+type Cmd struct {
+	// Path is the program file: a wasi:cli component or a WASI preview1
+	// module, told apart by its header. Errors name the program by Path.
+	Path string
+
+	// Wasm, if not nil, holds the program's bytes, and Path is then only its
+	// name.
+	Wasm []byte
+
+	// Args holds the command-line arguments, including the program name as
+	// Args[0]. If Args is empty, the guest gets just the base name of Path.
+	Args []string
+
+	// Env holds the guest's environment as "NAME=value" strings. If Env is
+	// nil the guest has an empty environment: nothing of the host's leaks in.
+	Env []string
+
+	// Stdin is the guest's standard input. If nil, the guest reads an empty
+	// stream. If os.Stdin, the guest reads the process's own standard input.
+	// Otherwise the guest reads what the reader yields, streamed through a
+	// pipe, so the reader is never held whole in memory.
+	Stdin io.Reader
+
+	// Stdout and Stderr receive the guest's output while it runs. If nil,
+	// output is discarded. If os.Stdout or os.Stderr, the guest writes to the
+	// process's stream directly. Any other writer gets each write of the
+	// guest as one Write call, on the goroutine that called Run.
+	Stdout io.Writer
+	Stderr io.Writer
+
+	// Dirs are the host directories the guest may open; it sees nothing else
+	// of the host file system.
+	Dirs []Dir
+
+	// Timeout, if positive, stops the guest when it has run that long.
+	Timeout time.Duration
+
+	// MemoryLimit, if positive, caps each of the guest's linear memories at
+	// that many bytes: memory.grow past it fails, and the guest sees
+	// out-of-memory.
+	MemoryLimit int64
+
+	engine *Engine
+	kind   Kind // known once the program is loaded, for error messages
+	ran    bool
+}
+
+// Dir is a host directory preopened for the guest.
+type Dir struct {
+	// Host is the directory on the host.
+	Host string
+	// Guest is the absolute path at which the guest sees it.
+	Guest string
+	// ReadOnly forbids the guest to create, change or delete anything in it.
+	ReadOnly bool
+}
+
+// Result describes a finished run.
+type Result struct {
+	// ExitCode is the guest's exit status: 0 or 1 for a component (which can
+	// only report success or failure), the full status for a core module.
+	ExitCode int
+	// Kind is the kind of program that ran.
+	Kind Kind
+	// Source says whether the program was compiled for this run or reused.
+	Source Source
+	// Load, Instantiate and Run are the time spent getting compiled code,
+	// instantiating it, and running it.
+	Load, Instantiate, Run time.Duration
+}
+
+// Command returns a Cmd that runs the program at path with the given
+// arguments; Args[0] is the base name of path.
+func (e *Engine) Command(path string, args ...string) *Cmd {
+	return &Cmd{
+		Path:   path,
+		Args:   append([]string{filepath.Base(path)}, args...),
+		engine: e,
+	}
+}
+
+// Run runs the program and waits for it to finish. A guest that exits with
+// a non-zero status, or is stopped by ctx or Timeout, returns an
+// [*ExitError] along with the Result. Any other error (unreadable program,
+// bad settings, a trap) names the program and what failed.
+func (c *Cmd) Run(ctx context.Context) (Result, error) {
+	var res Result
+	if c.engine == nil {
+		return res, errors.New("runner: Cmd not made by Engine.Command")
+	}
+	if c.ran {
+		return res, errors.New("runner: Cmd already ran")
+	}
+	c.ran = true
+	start := time.Now()
+	prog, src, err := c.loadProgram()
+	res.Load = time.Since(start)
+	if err != nil {
+		return res, c.errorf("%w", err)
+	}
+	res.Kind, res.Source = prog.kind, src
+	c.kind = prog.kind
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
+	if err := ctx.Err(); err != nil {
+		return res, &ExitError{Code: -1, Program: c.Path, cause: err}
+	}
+	return c.run(ctx, prog, res)
+}
+
+func (c *Cmd) loadProgram() (*program, Source, error) {
+	wasm := c.Wasm
+	if wasm == nil {
+		b, err := os.ReadFile(c.Path)
+		if err != nil {
+			return nil, 0, err
+		}
+		wasm = b
+	}
+	return c.engine.load(wasm)
+}
+
+func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {
+	store := c.engine.c.NewStore()
+	defer store.Close()
+	if c.MemoryLimit > 0 {
+		store.LimitMemory(c.MemoryLimit)
+	}
+	wasi, cleanup, err := c.wasiConfig(ctx)
+	defer cleanup()
+	if err != nil {
+		return res, c.errorf("%w", err)
+	}
+	if err := store.SetWASI(wasi); err != nil {
+		return res, c.errorf("wasi: %w", err)
+	}
+	store.SetInterrupt(func() bool { return ctx.Err() != nil })
+
+	start := time.Now()
+	inst, err := store.Instantiate(prog.c)
+	res.Instantiate = time.Since(start)
+	if err != nil {
+		return res, c.errorf("instantiate: %w", err)
+	}
+	done := c.engine.guestStarted()
+	start = time.Now()
+	err = inst.Run()
+	res.Run = time.Since(start)
+	done()
+	return c.exitResult(ctx, res, err)
+}
+
+// exitResult turns what Instance.Run returned into the exit code and error
+// the caller sees.
+func (c *Cmd) exitResult(ctx context.Context, res Result, err error) (Result, error) {
+	var ce *capi.Error
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.As(err, &ce) && ce.Exited:
+		res.ExitCode = ce.Status
+		if ce.Status == 0 {
+			return res, nil
+		}
+		return res, &ExitError{Code: ce.Status, Program: c.Path}
+	case ctx.Err() != nil && strings.Contains(err.Error(), capi.InterruptedMessage):
+		res.ExitCode = -1
+		return res, &ExitError{Code: -1, Program: c.Path, cause: ctx.Err()}
+	case errors.As(err, &ce) && ce.Trap:
+		res.ExitCode = -1
+		return res, c.errorf("%w: %w", ErrTrap, err)
+	default:
+		res.ExitCode = -1
+		return res, c.errorf("run: %w", err)
+	}
+}
+
+// errorf prefixes an error with the program's kind and name:
+// `runner: component "fmt.wasm": instantiate: …`.
+func (c *Cmd) errorf(format string, args ...any) error {
+	what := "program"
+	if c.kind != 0 {
+		what = c.kind.String()
+	}
+	return fmt.Errorf("runner: %s %q: "+format, append([]any{what, c.Path}, args...)...)
+}

@@ -1,0 +1,41 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrTrap is wrapped by the error of a guest that trapped: it hit
+// unreachable code, accessed memory out of bounds, overflowed its stack, and
+// so on. The error's text carries wasmtime's message and wasm backtrace.
+var ErrTrap = errors.New("wasm trap")
+
+// ExitError reports a guest that exited with a non-zero status, or that was
+// stopped before it finished because its context was cancelled or its
+// timeout passed; errors.Is matches it against context.Canceled or
+// context.DeadlineExceeded then.
+type ExitError struct {
+	// Code is the guest's exit status, or -1 when it was stopped.
+	Code int
+	// Program is the Cmd's Path.
+	Program string
+
+	cause error
+}
+
+func (e *ExitError) Error() string {
+	switch {
+	case errors.Is(e.cause, context.DeadlineExceeded):
+		return fmt.Sprintf("runner: %q: stopped: timed out", e.Program)
+	case e.cause != nil:
+		return fmt.Sprintf("runner: %q: stopped: %v", e.Program, e.cause)
+	}
+	return fmt.Sprintf("runner: %q: exit status %d", e.Program, e.Code)
+}
+
+// ExitCode returns the guest's exit status, or -1 if it was stopped.
+func (e *ExitError) ExitCode() int { return e.Code }
+
+// Unwrap returns the context error that stopped the guest, if any.
+func (e *ExitError) Unwrap() error { return e.cause }

@@ -1,0 +1,68 @@
+// Package capi binds the parts of the wasmtime C API that wasmtasks needs:
+// engines, command components (wasi:cli/run) and WASI preview1 modules, stores
+// with WASI contexts, limits and epoch interruption.
+//
+// It is the only cgo in the module. wasmtime-go v39 links libwasmtime.a (which
+// contains the component-model C API) but offers no Go API for components, so
+// this package declares the C functions itself in capi.h; layout_test.go
+// proves those declarations match the real headers.
+//
+// Every C object has exactly one Go owner with a Close method that is safe to
+// call twice. Callbacks from C into Go (guest output, epoch deadlines) reach
+// Go values through runtime/cgo.Handle, never through Go pointers kept in C.
+package capi
+
+// #cgo CFLAGS: -Wall -Wno-unused-function
+// #include "capi.h"
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+
+	// The blank import links libwasmtime.a and its system libraries.
+	_ "github.com/bytecodealliance/wasmtime-go/v39"
+)
+
+// WasmtimeVersion is the version of the wasmtime C library this binding
+// declares and links.
+const WasmtimeVersion = C.WT_WASMTIME_VERSION
+
+// cBytes returns a pointer to the first byte of b, or nil when b is empty,
+// for passing a Go slice into C for the duration of one call.
+func cBytes(b []byte) *C.uint8_t {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+// takeByteVec copies a C byte vector into Go memory and frees the C copy.
+func takeByteVec(v *C.wasm_byte_vec_t) []byte {
+	b := C.GoBytes(unsafe.Pointer(v.data), C.int(v.size))
+	C.wasm_byte_vec_delete(v)
+	return b
+}
+
+// cStrings collects C copies of Go strings that live for one call; the
+// caller frees them all with freeAll.
+type cStrings []*C.char
+
+func (cs *cStrings) add(s string) *C.char {
+	p := C.CString(s)
+	*cs = append(*cs, p)
+	return p
+}
+
+func (cs cStrings) freeAll() {
+	for _, p := range cs {
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+// keepAlive is runtime.KeepAlive for several values at once.
+func keepAlive(vs ...any) {
+	for _, v := range vs {
+		runtime.KeepAlive(v)
+	}
+}

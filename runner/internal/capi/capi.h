@@ -1,0 +1,199 @@
+// Declarations of the parts of the wasmtime C API (v39) that wasmtasks uses.
+//
+// wasmtime-go links libwasmtime.a but does not put its headers on our include
+// path, so the binding declares what it needs here. layout_test.go compiles a
+// C file against the real headers and checks every size, offset and constant
+// below against them.
+#ifndef WASMTASKS_CAPI_H
+#define WASMTASKS_CAPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define WT_WASMTIME_VERSION "39.0.0"
+
+typedef struct wasm_config_t wasm_config_t;
+typedef struct wasm_engine_t wasm_engine_t;
+typedef struct wasm_trap_t wasm_trap_t;
+typedef struct wasmtime_error wasmtime_error_t;
+typedef struct wasmtime_store wasmtime_store_t;
+typedef struct wasmtime_context wasmtime_context_t;
+typedef struct wasi_config_t wasi_config_t;
+typedef struct wasmtime_module wasmtime_module_t;
+typedef struct wasmtime_linker wasmtime_linker_t;
+typedef struct wasmtime_component_t wasmtime_component_t;
+typedef struct wasmtime_component_linker_t wasmtime_component_linker_t;
+typedef struct wasmtime_component_export_index_t wasmtime_component_export_index_t;
+
+typedef struct wasm_byte_vec_t {
+  size_t size;
+  char *data;
+} wasm_byte_vec_t;
+typedef wasm_byte_vec_t wasm_name_t;
+
+typedef struct wasmtime_func {
+  uint64_t store_id;
+  void *__private;
+} wasmtime_func_t;
+
+typedef struct wasmtime_instance {
+  uint64_t store_id;
+  size_t __private;
+} wasmtime_instance_t;
+
+#define WASMTIME_EXTERN_FUNC 0
+
+// Only the func member is read; the padding gives the union its real size.
+typedef struct wasmtime_extern {
+  uint8_t kind;
+  union {
+    wasmtime_func_t func;
+    uint8_t __size[24];
+  } of;
+} wasmtime_extern_t;
+
+typedef struct wasmtime_component_instance {
+  uint64_t store_id;
+  uint32_t __private;
+} wasmtime_component_instance_t;
+
+typedef struct wasmtime_component_func {
+  struct {
+    uint64_t store_id;
+    uint32_t __private1;
+  };
+  uint32_t __private2;
+} wasmtime_component_func_t;
+
+#define WASMTIME_COMPONENT_RESULT 19
+
+typedef struct {
+  bool is_ok;
+  struct wasmtime_component_val *val;
+} wasmtime_component_valresult_t;
+
+// Only the result member is read; the padding gives the union its real size.
+typedef struct wasmtime_component_val {
+  uint8_t kind;
+  union {
+    wasmtime_component_valresult_t result;
+    uint8_t __size[24];
+  } of;
+} wasmtime_component_val_t;
+
+#define WASMTIME_WASI_DIR_PERMS_READ 1
+#define WASMTIME_WASI_DIR_PERMS_WRITE 2
+#define WASMTIME_WASI_FILE_PERMS_READ 1
+#define WASMTIME_WASI_FILE_PERMS_WRITE 2
+#define WASMTIME_UPDATE_DEADLINE_CONTINUE 0
+
+typedef uint8_t wasmtime_update_deadline_kind_t;
+
+// wasm.h
+void wasm_byte_vec_delete(wasm_byte_vec_t *);
+wasm_config_t *wasm_config_new(void);
+wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *);
+void wasm_engine_delete(wasm_engine_t *);
+void wasm_trap_delete(wasm_trap_t *);
+void wasm_trap_message(const wasm_trap_t *, wasm_name_t *out);
+
+// wasmtime/config.h
+void wasmtime_config_wasm_component_model_set(wasm_config_t *, bool);
+void wasmtime_config_epoch_interruption_set(wasm_config_t *, bool);
+
+// wasmtime/engine.h
+void wasmtime_engine_increment_epoch(wasm_engine_t *);
+
+// wasmtime/error.h
+wasmtime_error_t *wasmtime_error_new(const char *);
+void wasmtime_error_delete(wasmtime_error_t *);
+void wasmtime_error_message(const wasmtime_error_t *, wasm_name_t *message);
+bool wasmtime_error_exit_status(const wasmtime_error_t *, int *status);
+
+// wasmtime/store.h
+wasmtime_store_t *wasmtime_store_new(wasm_engine_t *, void *data, void (*finalizer)(void *));
+wasmtime_context_t *wasmtime_store_context(wasmtime_store_t *);
+void wasmtime_store_limiter(wasmtime_store_t *, int64_t memory_size, int64_t table_elements,
+                            int64_t instances, int64_t tables, int64_t memories);
+void wasmtime_store_delete(wasmtime_store_t *);
+wasmtime_error_t *wasmtime_context_set_wasi(wasmtime_context_t *, wasi_config_t *);
+void wasmtime_context_set_epoch_deadline(wasmtime_context_t *, uint64_t ticks_beyond_current);
+void wasmtime_store_epoch_deadline_callback(
+    wasmtime_store_t *,
+    wasmtime_error_t *(*func)(wasmtime_context_t *, void *, uint64_t *,
+                              wasmtime_update_deadline_kind_t *),
+    void *data, void (*finalizer)(void *));
+
+// wasi.h
+wasi_config_t *wasi_config_new(void);
+void wasi_config_delete(wasi_config_t *);
+bool wasi_config_set_argv(wasi_config_t *, size_t argc, const char *argv[]);
+bool wasi_config_set_env(wasi_config_t *, size_t envc, const char *names[], const char *values[]);
+bool wasi_config_set_stdin_file(wasi_config_t *, const char *path);
+void wasi_config_inherit_stdin(wasi_config_t *);
+void wasi_config_inherit_stdout(wasi_config_t *);
+void wasi_config_inherit_stderr(wasi_config_t *);
+void wasi_config_set_stdout_custom(wasi_config_t *,
+                                   ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
+                                   void *data, void (*finalizer)(void *));
+void wasi_config_set_stderr_custom(wasi_config_t *,
+                                   ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
+                                   void *data, void (*finalizer)(void *));
+bool wasi_config_preopen_dir(wasi_config_t *, const char *host_path, const char *guest_path,
+                             size_t dir_perms, size_t file_perms);
+
+// wasmtime/module.h, linker.h, instance.h, func.h
+wasmtime_error_t *wasmtime_module_new(wasm_engine_t *, const uint8_t *wasm, size_t len,
+                                      wasmtime_module_t **ret);
+void wasmtime_module_delete(wasmtime_module_t *);
+wasmtime_error_t *wasmtime_module_serialize(wasmtime_module_t *, wasm_byte_vec_t *ret);
+wasmtime_error_t *wasmtime_module_deserialize_file(wasm_engine_t *, const char *path,
+                                                   wasmtime_module_t **ret);
+wasmtime_linker_t *wasmtime_linker_new(wasm_engine_t *);
+void wasmtime_linker_delete(wasmtime_linker_t *);
+wasmtime_error_t *wasmtime_linker_define_wasi(wasmtime_linker_t *);
+wasmtime_error_t *wasmtime_linker_instantiate(const wasmtime_linker_t *, wasmtime_context_t *,
+                                              const wasmtime_module_t *,
+                                              wasmtime_instance_t *instance, wasm_trap_t **trap);
+bool wasmtime_instance_export_get(wasmtime_context_t *, const wasmtime_instance_t *,
+                                  const char *name, size_t name_len, wasmtime_extern_t *item);
+wasmtime_error_t *wasmtime_func_call(wasmtime_context_t *, const wasmtime_func_t *,
+                                     const void *args, size_t nargs, void *results,
+                                     size_t nresults, wasm_trap_t **trap);
+
+// wasmtime/component/*.h
+wasmtime_error_t *wasmtime_component_new(const wasm_engine_t *, const uint8_t *buf, size_t len,
+                                         wasmtime_component_t **out);
+wasmtime_error_t *wasmtime_component_serialize(const wasmtime_component_t *, wasm_byte_vec_t *ret);
+wasmtime_error_t *wasmtime_component_deserialize_file(const wasm_engine_t *, const char *path,
+                                                      wasmtime_component_t **out);
+void wasmtime_component_delete(wasmtime_component_t *);
+void wasmtime_component_export_index_delete(wasmtime_component_export_index_t *);
+wasmtime_component_linker_t *wasmtime_component_linker_new(const wasm_engine_t *);
+void wasmtime_component_linker_delete(wasmtime_component_linker_t *);
+wasmtime_error_t *wasmtime_component_linker_add_wasip2(wasmtime_component_linker_t *);
+wasmtime_error_t *wasmtime_component_linker_instantiate(const wasmtime_component_linker_t *,
+                                                        wasmtime_context_t *,
+                                                        const wasmtime_component_t *,
+                                                        wasmtime_component_instance_t *out);
+wasmtime_component_export_index_t *wasmtime_component_instance_get_export_index(
+    const wasmtime_component_instance_t *, wasmtime_context_t *,
+    const wasmtime_component_export_index_t *instance_export_index, const char *name,
+    size_t name_len);
+bool wasmtime_component_instance_get_func(const wasmtime_component_instance_t *,
+                                          wasmtime_context_t *,
+                                          const wasmtime_component_export_index_t *,
+                                          wasmtime_component_func_t *func_out);
+wasmtime_error_t *wasmtime_component_func_call(const wasmtime_component_func_t *,
+                                               wasmtime_context_t *,
+                                               const wasmtime_component_val_t *args,
+                                               size_t args_size,
+                                               wasmtime_component_val_t *results,
+                                               size_t results_size);
+wasmtime_error_t *wasmtime_component_func_post_return(const wasmtime_component_func_t *,
+                                                      wasmtime_context_t *);
+void wasmtime_component_val_delete(wasmtime_component_val_t *);
+
+#endif

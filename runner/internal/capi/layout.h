@@ -1,0 +1,53 @@
+// The sizes, offsets and constants that capi.h declares, printed as text.
+// layout.go compiles this against capi.h, and layout_test.go compiles it
+// against wasmtime's real headers: both must print the same.
+#ifndef WASMTASKS_LAYOUT_H
+#define WASMTASKS_LAYOUT_H
+
+#include <stdio.h>
+
+#define WT_SIZE(t) n += snprintf(buf + n, len - n, "sizeof(%s)=%zu\n", #t, sizeof(t))
+#define WT_ALIGN(t) n += snprintf(buf + n, len - n, "alignof(%s)=%zu\n", #t, _Alignof(t))
+#define WT_OFF(t, f) n += snprintf(buf + n, len - n, "offsetof(%s, %s)=%zu\n", #t, #f, offsetof(t, f))
+#define WT_CONST(c) n += snprintf(buf + n, len - n, "%s=%lld\n", #c, (long long)(c))
+
+static size_t wt_layout(char *buf, size_t len) {
+  size_t n = 0;
+  n += snprintf(buf + n, len - n, "version=%s\n", WT_VERSION);
+  WT_SIZE(wasm_byte_vec_t);
+  WT_OFF(wasm_byte_vec_t, size);
+  WT_OFF(wasm_byte_vec_t, data);
+  WT_SIZE(wasmtime_func_t);
+  WT_ALIGN(wasmtime_func_t);
+  WT_OFF(wasmtime_func_t, store_id);
+  WT_SIZE(wasmtime_instance_t);
+  WT_ALIGN(wasmtime_instance_t);
+  WT_SIZE(wasmtime_extern_t);
+  WT_ALIGN(wasmtime_extern_t);
+  WT_OFF(wasmtime_extern_t, kind);
+  WT_OFF(wasmtime_extern_t, of);
+  WT_OFF(wasmtime_extern_t, of.func);
+  WT_SIZE(wasmtime_component_instance_t);
+  WT_ALIGN(wasmtime_component_instance_t);
+  WT_SIZE(wasmtime_component_func_t);
+  WT_ALIGN(wasmtime_component_func_t);
+  WT_SIZE(wasmtime_component_val_t);
+  WT_ALIGN(wasmtime_component_val_t);
+  WT_OFF(wasmtime_component_val_t, kind);
+  WT_OFF(wasmtime_component_val_t, of);
+  WT_OFF(wasmtime_component_val_t, of.result);
+  WT_SIZE(wasmtime_component_valresult_t);
+  WT_OFF(wasmtime_component_valresult_t, is_ok);
+  WT_OFF(wasmtime_component_valresult_t, val);
+  WT_SIZE(wasmtime_update_deadline_kind_t);
+  WT_CONST(WASMTIME_EXTERN_FUNC);
+  WT_CONST(WASMTIME_COMPONENT_RESULT);
+  WT_CONST(WASMTIME_WASI_DIR_PERMS_READ);
+  WT_CONST(WASMTIME_WASI_DIR_PERMS_WRITE);
+  WT_CONST(WASMTIME_WASI_FILE_PERMS_READ);
+  WT_CONST(WASMTIME_WASI_FILE_PERMS_WRITE);
+  WT_CONST(WASMTIME_UPDATE_DEADLINE_CONTINUE);
+  return n;
+}
+
+#endif

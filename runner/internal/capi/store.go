@@ -1,0 +1,206 @@
+package capi
+
+// #include "capi.h"
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"runtime/cgo"
+	"strings"
+)
+
+// Store holds the state of one run of one program: its WASI context, memory,
+// limits and epoch deadline. A store is used by one goroutine at a time;
+// Close frees it and the callbacks registered with it.
+type Store struct {
+	engine  *Engine
+	ptr     *C.wasmtime_store_t
+	ctx     *C.wasmtime_context_t
+	handles []cgo.Handle
+}
+
+// NewStore creates an empty store on the engine.
+func (e *Engine) NewStore() *Store {
+	s := &Store{engine: e}
+	e.use(func(eng *C.wasm_engine_t) {
+		s.ptr = C.wasmtime_store_new(eng, nil, nil)
+	})
+	s.ctx = C.wasmtime_store_context(s.ptr)
+	return s
+}
+
+// LimitMemory caps every linear memory of the store at bytes; memory.grow
+// beyond it fails in the guest, which sees out-of-memory.
+func (s *Store) LimitMemory(bytes int64) {
+	C.wasmtime_store_limiter(s.live(), C.int64_t(bytes), -1, -1, -1, -1)
+}
+
+// SetInterrupt makes the guest check stop at every engine epoch tick and
+// trap with [InterruptedMessage] once it returns true. It needs an engine
+// with epoch interruption and someone calling [Engine.IncrementEpoch].
+func (s *Store) SetInterrupt(stop func() bool) {
+	setEpochCallback(s.live(), newHandle(stop, &s.handles))
+	C.wasmtime_context_set_epoch_deadline(s.ctxp(), 1)
+}
+
+// SetWASI gives the store its WASI context. It must be called before
+// [Store.Instantiate].
+func (s *Store) SetWASI(w *WASI) error {
+	c, err := newWasiConfig(w, &s.handles)
+	if err != nil {
+		return err
+	}
+	// wasmtime_context_set_wasi takes ownership of c, even on failure.
+	if err := takeError(C.wasmtime_context_set_wasi(s.ctxp(), c)); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Store) live() *C.wasmtime_store_t {
+	if s.ptr == nil {
+		panic("capi: store used after Close")
+	}
+	return s.ptr
+}
+
+func (s *Store) ctxp() *C.wasmtime_context_t {
+	s.live()
+	return s.ctx
+}
+
+// Close frees the store and the Go values its callbacks reached. It is safe
+// to call twice.
+func (s *Store) Close() {
+	if s.ptr != nil {
+		C.wasmtime_store_delete(s.ptr)
+		s.ptr, s.ctx = nil, nil
+	}
+	for _, h := range s.handles {
+		h.Delete()
+	}
+	s.handles = nil
+}
+
+// Instance is an instantiated command, ready to run once.
+type Instance struct {
+	store    *Store
+	kind     Kind
+	compFunc C.wasmtime_component_func_t
+	coreFunc C.wasmtime_func_t
+}
+
+// errNoCommand is wrapped by Instantiate errors for programs that are not
+// WASI commands.
+var errNoCommand = errors.New("not a WASI command")
+
+// ErrNotCommand reports whether err says the program has no command entry
+// point (wasi:cli/run for a component, _start for a module).
+func ErrNotCommand(err error) bool { return errors.Is(err, errNoCommand) }
+
+// Instantiate links the program against WASI and finds its command entry
+// point: wasi:cli/run@0.2.x's run for a component, _start for a module.
+func (s *Store) Instantiate(p *Program) (*Instance, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	s.engine.mu.RLock()
+	defer s.engine.mu.RUnlock()
+	if s.engine.engine == nil || (p.comp == nil && p.mod == nil) {
+		panic("capi: instantiate after Close")
+	}
+	if p.kind == KindComponent {
+		return s.instantiateComponent(p.comp)
+	}
+	return s.instantiateModule(p.mod)
+}
+
+func (s *Store) instantiateComponent(c *C.wasmtime_component_t) (*Instance, error) {
+	var inst C.wasmtime_component_instance_t
+	if err := takeError(C.wasmtime_component_linker_instantiate(s.engine.compLinker, s.ctxp(), c, &inst)); err != nil {
+		return nil, err
+	}
+	in := &Instance{store: s, kind: KindComponent}
+	var cs cStrings
+	defer cs.freeAll()
+	const iface, fn = "wasi:cli/run@0.2.0", "run"
+	ifaceIdx := C.wasmtime_component_instance_get_export_index(&inst, s.ctx, nil, cs.add(iface), C.size_t(len(iface)))
+	if ifaceIdx == nil {
+		return nil, fmt.Errorf("component does not export %s: %w", iface, errNoCommand)
+	}
+	defer C.wasmtime_component_export_index_delete(ifaceIdx)
+	fnIdx := C.wasmtime_component_instance_get_export_index(&inst, s.ctx, ifaceIdx, cs.add(fn), C.size_t(len(fn)))
+	if fnIdx == nil {
+		return nil, fmt.Errorf("component's %s has no %q function: %w", iface, fn, errNoCommand)
+	}
+	defer C.wasmtime_component_export_index_delete(fnIdx)
+	if !C.wasmtime_component_instance_get_func(&inst, s.ctx, fnIdx, &in.compFunc) {
+		return nil, fmt.Errorf("component's %s.%s is not a function: %w", iface, fn, errNoCommand)
+	}
+	return in, nil
+}
+
+func (s *Store) instantiateModule(m *C.wasmtime_module_t) (*Instance, error) {
+	var inst C.wasmtime_instance_t
+	var trap *C.wasm_trap_t
+	err := takeError(C.wasmtime_linker_instantiate(s.engine.coreLinker, s.ctxp(), m, &inst, &trap))
+	if err == nil {
+		err = takeTrap(trap)
+	}
+	if err != nil {
+		return nil, err
+	}
+	in := &Instance{store: s, kind: KindModule}
+	var cs cStrings
+	defer cs.freeAll()
+	const start = "_start"
+	var ext C.wasmtime_extern_t
+	if !C.wasmtime_instance_export_get(s.ctx, &inst, cs.add(start), C.size_t(len(start)), &ext) {
+		return nil, fmt.Errorf("module does not export %s: %w", start, errNoCommand)
+	}
+	if ext.kind != C.WASMTIME_EXTERN_FUNC {
+		return nil, fmt.Errorf("module's %s is not a function: %w", start, errNoCommand)
+	}
+	in.coreFunc = *(*C.wasmtime_func_t)(unsafeUnion(&ext.of))
+	return in, nil
+}
+
+// Run calls the command's entry point. A guest exit comes back as an
+// [*Error] with Exited set (status 0 included: the caller decides that it
+// means success); a component whose run returned an error is Exited with
+// status 1.
+func (in *Instance) Run() error {
+	s := in.store
+	if in.kind == KindModule {
+		var trap *C.wasm_trap_t
+		err := takeError(C.wasmtime_func_call(s.ctxp(), &in.coreFunc, nil, 0, nil, 0, &trap))
+		if err == nil {
+			err = takeTrap(trap)
+		}
+		return errOrNil(err)
+	}
+	// The result slot must be zeroed: wasmtime frees what it finds there.
+	var result C.wasmtime_component_val_t
+	if err := takeError(C.wasmtime_component_func_call(&in.compFunc, s.ctxp(), nil, 0, &result, 1)); err != nil {
+		if !err.Exited && strings.Contains(err.Message, "wasm trap:") {
+			err.Trap = true
+		}
+		return err
+	}
+	failed := result.kind != C.WASMTIME_COMPONENT_RESULT || !resultOK(&result)
+	C.wasmtime_component_val_delete(&result)
+	if err := takeError(C.wasmtime_component_func_post_return(&in.compFunc, s.ctx)); err != nil {
+		return err
+	}
+	if failed {
+		return &Error{Message: "wasi:cli/run returned an error", Exited: true, Status: 1}
+	}
+	return nil
+}
+
+func errOrNil(err *Error) error {
+	if err == nil {
+		return nil
+	}
+	return err
+}

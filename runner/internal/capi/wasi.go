@@ -1,0 +1,124 @@
+package capi
+
+// #include "capi.h"
+import "C"
+
+import (
+	"fmt"
+	"io"
+	"runtime/cgo"
+	"unsafe"
+)
+
+// WASI is what a guest may see of the world: its arguments, environment,
+// standard streams and preopened directories. The zero value gives no
+// arguments, no environment, empty stdin and discarded output.
+type WASI struct {
+	Args []string
+	Env  [][2]string // name, value
+
+	// StdinFile names a file (or /dev/fd/N) to read stdin from;
+	// InheritStdin gives the guest the process's own stdin instead.
+	StdinFile    string
+	InheritStdin bool
+
+	// Stdout and Stderr receive the guest's output as it is written; with
+	// Inherit set the guest writes to the process's own stream instead.
+	Stdout, Stderr               io.Writer
+	InheritStdout, InheritStderr bool
+
+	Dirs []Preopen
+}
+
+// Preopen is a host directory the guest sees at an absolute guest path.
+type Preopen struct {
+	Host, Guest string
+	ReadOnly    bool
+}
+
+// newWasiConfig builds a wasi_config_t; handles of the writers it registers
+// are appended to *handles for the caller to delete after the run.
+func newWasiConfig(w *WASI, handles *[]cgo.Handle) (*C.wasi_config_t, error) {
+	var cs cStrings
+	defer cs.freeAll()
+	c := C.wasi_config_new()
+	ok := setArgv(c, w.Args, &cs) && setEnv(c, w.Env, &cs)
+	if !ok {
+		C.wasi_config_delete(c)
+		return nil, fmt.Errorf("wasi: arguments or environment contain invalid bytes")
+	}
+	switch {
+	case w.InheritStdin:
+		C.wasi_config_inherit_stdin(c)
+	case w.StdinFile != "":
+		if !C.wasi_config_set_stdin_file(c, cs.add(w.StdinFile)) {
+			C.wasi_config_delete(c)
+			return nil, fmt.Errorf("wasi: cannot open %s for stdin", w.StdinFile)
+		}
+	}
+	switch {
+	case w.InheritStdout:
+		C.wasi_config_inherit_stdout(c)
+	case w.Stdout != nil:
+		setStdoutWriter(c, newHandle(w.Stdout, handles))
+	}
+	switch {
+	case w.InheritStderr:
+		C.wasi_config_inherit_stderr(c)
+	case w.Stderr != nil:
+		setStderrWriter(c, newHandle(w.Stderr, handles))
+	}
+	for _, d := range w.Dirs {
+		dirPerms := C.size_t(C.WASMTIME_WASI_DIR_PERMS_READ)
+		filePerms := C.size_t(C.WASMTIME_WASI_FILE_PERMS_READ)
+		if !d.ReadOnly {
+			dirPerms |= C.WASMTIME_WASI_DIR_PERMS_WRITE
+			filePerms |= C.WASMTIME_WASI_FILE_PERMS_WRITE
+		}
+		if !C.wasi_config_preopen_dir(c, cs.add(d.Host), cs.add(d.Guest), dirPerms, filePerms) {
+			C.wasi_config_delete(c)
+			return nil, fmt.Errorf("wasi: cannot open directory %s", d.Host)
+		}
+	}
+	return c, nil
+}
+
+// newHandle makes a handle for a Go value that C calls back with; the
+// handle is recorded in *handles for deletion after the run.
+func newHandle(v any, handles *[]cgo.Handle) cgo.Handle {
+	h := cgo.NewHandle(v)
+	*handles = append(*handles, h)
+	return h
+}
+
+func setArgv(c *C.wasi_config_t, args []string, cs *cStrings) bool {
+	if len(args) == 0 {
+		return true
+	}
+	argv := cArray(len(args))
+	defer C.free(unsafe.Pointer(&argv[0]))
+	for i, a := range args {
+		argv[i] = cs.add(a)
+	}
+	return bool(C.wasi_config_set_argv(c, C.size_t(len(args)), &argv[0]))
+}
+
+func setEnv(c *C.wasi_config_t, env [][2]string, cs *cStrings) bool {
+	if len(env) == 0 {
+		return true
+	}
+	names, values := cArray(len(env)), cArray(len(env))
+	defer C.free(unsafe.Pointer(&names[0]))
+	defer C.free(unsafe.Pointer(&values[0]))
+	for i, kv := range env {
+		names[i], values[i] = cs.add(kv[0]), cs.add(kv[1])
+	}
+	return bool(C.wasi_config_set_env(c, C.size_t(len(env)), &names[0], &values[0]))
+}
+
+// cArray allocates n C string pointers in C memory, so the array itself may
+// hold C pointers without breaking cgo's pointer rules.
+func cArray(n int) []*C.char {
+	p := C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof((*C.char)(nil))))
+	return unsafe.Slice((**C.char)(p), n)
+}
