@@ -137,6 +137,9 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 		}
 		wasm = b
 	}
+	if k, err := kindOf(wasm); err == nil {
+		c.kind = k
+	}
 	return c.engine.load(wasm)
 }
 
@@ -188,7 +191,8 @@ func (c *Cmd) exitResult(ctx context.Context, res Result, err error) (Result, er
 		return res, &ExitError{Code: -1, Program: c.Path, cause: ctx.Err()}
 	case errors.As(err, &ce) && ce.Trap:
 		res.ExitCode = -1
-		return res, c.errorf("%w: %w", ErrTrap, err)
+		msg := strings.TrimPrefix(ce.Error(), "wasm trap: ")
+		return res, c.errorf("%w: %s", ErrTrap, msg)
 	default:
 		res.ExitCode = -1
 		return res, c.errorf("run: %w", err)

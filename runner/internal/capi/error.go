@@ -4,14 +4,18 @@ package capi
 import "C"
 
 import (
+	"fmt"
 	"strings"
 	"unsafe"
 )
 
 // Error is a wasmtime error or trap converted to Go, once, at the boundary.
 type Error struct {
-	// Message is wasmtime's text, including the wasm backtrace when there is one.
+	// Message is what went wrong: wasmtime's error and its causes on one line.
 	Message string
+	// Backtrace holds the guest's wasm stack, one frame a line, when the
+	// error happened while wasm was running.
+	Backtrace string
 	// Exited reports that the guest called exit (WASI proc_exit or
 	// wasi:cli/exit); Status is then its exit status.
 	Exited bool
@@ -21,7 +25,83 @@ type Error struct {
 	Trap bool
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	if e.Backtrace == "" {
+		return e.Message
+	}
+	return e.Message + "\nwasm backtrace:\n" + e.Backtrace
+}
+
+const wasmTraceHead = "error while executing at wasm backtrace:"
+
+// parseMessage splits wasmtime's (anyhow's) debug text into the error with
+// its causes and the wasm backtrace; the native stack trace that
+// RUST_BACKTRACE adds is dropped, it says nothing about the guest.
+func parseMessage(raw string) (msg, trace string) {
+	if i := strings.Index(raw, "\nStack backtrace:"); i >= 0 {
+		raw = raw[:i]
+	}
+	head, causes, _ := strings.Cut(raw, "\nCaused by:\n")
+	var parts, frames []string
+	if rest, ok := strings.CutPrefix(strings.TrimSpace(head), wasmTraceHead); ok {
+		frames = parseFrames(rest)
+	} else if h := strings.TrimSpace(head); h != "" {
+		parts = append(parts, h)
+	}
+	for _, l := range strings.Split(causes, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		// Several causes are numbered "0: …", "1: …".
+		if n, text, ok := strings.Cut(l, ": "); ok && strings.Trim(n, "0123456789") == "" {
+			l = text
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, ": "), strings.Join(frames, "\n")
+}
+
+// maxFrames bounds the backtrace kept in an error.
+const maxFrames = 24
+
+// parseFrames turns wasmtime's numbered frames into lines, folding a run of
+// the same frame (deep recursion) into one line with a count.
+func parseFrames(text string) []string {
+	var frames []string
+	var last string
+	repeat := 0
+	flush := func() {
+		switch {
+		case last == "":
+		case repeat > 1:
+			frames = append(frames, fmt.Sprintf("    %s (×%d)", last, repeat))
+		default:
+			frames = append(frames, "    "+last)
+		}
+	}
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "note:") {
+			continue
+		}
+		if _, frame, ok := strings.Cut(l, ": "); ok {
+			l = strings.TrimSpace(frame)
+		}
+		l = strings.ReplaceAll(l, "<unknown>!", "")
+		if l == last {
+			repeat++
+			continue
+		}
+		flush()
+		last, repeat = l, 1
+	}
+	flush()
+	if len(frames) > maxFrames {
+		frames = append(frames[:maxFrames], fmt.Sprintf("    … %d more frames", len(frames)-maxFrames))
+	}
+	return frames
+}
 
 // takeError converts and frees a wasmtime_error_t; nil stays nil.
 func takeError(p *C.wasmtime_error_t) *Error {
@@ -31,7 +111,8 @@ func takeError(p *C.wasmtime_error_t) *Error {
 	defer C.wasmtime_error_delete(p)
 	var msg C.wasm_name_t
 	C.wasmtime_error_message(p, &msg)
-	e := &Error{Message: strings.TrimSpace(string(takeByteVec(&msg)))}
+	e := &Error{}
+	e.Message, e.Backtrace = parseMessage(string(takeByteVec(&msg)))
 	var status C.int
 	if C.wasmtime_error_exit_status(p, &status) {
 		e.Exited, e.Status = true, int(status)
@@ -52,7 +133,9 @@ func takeTrap(p *C.wasm_trap_t) *Error {
 	if n := len(b); n > 0 && b[n-1] == 0 {
 		b = b[:n-1]
 	}
-	return &Error{Message: strings.TrimSpace(string(b)), Trap: true}
+	e := &Error{Trap: true}
+	e.Message, e.Backtrace = parseMessage(string(b))
+	return e
 }
 
 // newCError makes a wasmtime_error_t that C takes ownership of.

@@ -93,7 +93,7 @@ type Instance struct {
 
 // errNoCommand is wrapped by Instantiate errors for programs that are not
 // WASI commands.
-var errNoCommand = errors.New("not a WASI command")
+var errNoCommand = errors.New("not a WASI command (libraries and reactors cannot run as tasks)")
 
 // ErrNotCommand reports whether err says the program has no command entry
 // point (wasi:cli/run for a component, _start for a module).
@@ -182,7 +182,7 @@ func (in *Instance) Run() error {
 	// The result slot must be zeroed: wasmtime frees what it finds there.
 	var result C.wasmtime_component_val_t
 	if err := takeError(C.wasmtime_component_func_call(&in.compFunc, s.ctxp(), nil, 0, &result, 1)); err != nil {
-		if !err.Exited && strings.Contains(err.Message, "wasm trap:") {
+		if !err.Exited && err.Backtrace != "" && strings.HasPrefix(err.Message, "wasm trap:") {
 			err.Trap = true
 		}
 		return err
