@@ -4,6 +4,6 @@ go 1.26
 
 require github.com/bytecodealliance/wasmtime-go/v39 v39.0.1
 
-require github.com/magefile/mage v1.17.2 // indirect
+require github.com/magefile/mage v1.17.2
 
 tool github.com/magefile/mage

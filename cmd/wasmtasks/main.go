@@ -1,0 +1,98 @@
+// Command wasmtasks runs WebAssembly programs as build and automation tasks.
+//
+// Usage:
+//
+//	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
+//
+// Exit status: exec exits with the program's own status (a component can
+// only report 0 or 1), 124 when it timed out, 130 when interrupted, 134
+// when it trapped, and 2 when it could not be run at all.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses shared by every subcommand.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitTimeout = 124
+	exitSignal  = 130
+	exitTrap    = 134
+)
+
+func main() {
+	os.Exit(runMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `wasmtasks runs WebAssembly programs as build and automation tasks.
+
+Usage:
+  wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
+
+Run 'wasmtasks COMMAND -h' for the flags of a command.
+`
+
+// runMain runs the command line and returns the exit status.
+func runMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "exec":
+		err = execCmd(args[1:], stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		err = usageError(fmt.Sprintf("unknown command %q", args[0]))
+	}
+	return report(err, stderr)
+}
+
+// statusError is an error that knows the exit status it stands for, the
+// convention mage uses too (mg.ExitStatus).
+type statusError interface {
+	error
+	ExitStatus() int
+}
+
+type exitError struct {
+	status int
+	err    error
+}
+
+func (e *exitError) Error() string   { return e.err.Error() }
+func (e *exitError) Unwrap() error   { return e.err }
+func (e *exitError) ExitStatus() int { return e.status }
+
+// silentExit carries a status whose reason was already reported (the guest
+// wrote its own error messages).
+func silentExit(status int) error { return &exitError{status: status} }
+
+func usageError(msg string) error {
+	return &exitError{status: exitUsage, err: fmt.Errorf("%s; run 'wasmtasks -h' for usage", msg)}
+}
+
+// report prints err, if any, and returns its exit status.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	status := exitFailed
+	var se statusError
+	if errors.As(err, &se) {
+		status = se.ExitStatus()
+	}
+	if ee, ok := err.(*exitError); !ok || ee.err != nil {
+		fmt.Fprintf(stderr, "wasmtasks: %v\n", err)
+	}
+	return status
+}

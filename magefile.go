@@ -1,0 +1,32 @@
+//go:build mage
+
+// The wasmtasks project's own mage targets. Run them with `go tool mage`;
+// `go tool mage -l` lists them.
+package main
+
+import (
+	"os"
+
+	"github.com/magefile/mage/sh"
+
+	"github.com/wasmtasks/wasmtasks/internal/toolchain"
+)
+
+// Deps installs what building the example and test programs needs: the
+// Debian packages for C to WASI (when run as root) and the pinned npm
+// packages.
+func Deps() error {
+	if err := toolchain.EnsureDebian(os.Stdout, toolchain.DebianPackages...); err != nil {
+		return err
+	}
+	return toolchain.EnsureNPM(os.Stdout, ".")
+}
+
+// Test installs what the tests need and runs every test with the race
+// detector.
+func Test() error {
+	if err := Deps(); err != nil {
+		return err
+	}
+	return sh.RunV("go", "test", "-race", "-count=1", "./...")
+}
