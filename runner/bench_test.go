@@ -55,7 +55,7 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 func benchEngine(b *testing.B) *Engine {
-	eng, err := NewEngine(Options{})
+	eng, err := NewEngine(Options{CacheDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,9 +17,12 @@
 package runner
 
 import (
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
 )
 
@@ -27,14 +30,29 @@ import (
 // granularity of timeouts and cancellation.
 const tick = 10 * time.Millisecond
 
-// Options configure an [Engine]. The zero value is ready to use.
-type Options struct{}
+// Options configure an [Engine]. The zero value is ready to use: it keeps
+// compiled code in the default store folder and logs warnings with
+// slog.Default().
+type Options struct {
+	// CacheDir is the folder of the store of compiled code. If empty, it is
+	// $WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks folder.
+	CacheDir string
+	// NoCache turns the store off: every process compiles every program.
+	NoCache bool
+	// CacheMaxBytes caps the store's size; 0 means cache.DefaultMaxBytes.
+	CacheMaxBytes int64
+	// Logger receives warnings: a damaged store entry, an unwritable store.
+	// Nil means slog.Default().
+	Logger *slog.Logger
+}
 
 // Engine compiles programs and runs them. One engine serves a whole process:
 // it is safe for concurrent use, compiles each distinct program once and
 // keeps the compiled code in memory for its lifetime. Close it when done.
 type Engine struct {
-	c *capi.Engine
+	c     *capi.Engine
+	cache *cache.Cache // nil when the store is off or could not be opened
+	log   *slog.Logger
 
 	tickMu  sync.Mutex
 	running int           // guests running now
@@ -44,14 +62,41 @@ type Engine struct {
 	programs map[digest]*loadFlight
 }
 
-// NewEngine creates an engine.
+// NewEngine creates an engine. A store folder that cannot be created is no
+// error: the engine warns and compiles in memory.
 func NewEngine(opts Options) (*Engine, error) {
 	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("runner: %w", err)
 	}
-	return &Engine{c: c, programs: make(map[digest]*loadFlight)}, nil
+	e := &Engine{c: c, log: opts.Logger, programs: make(map[digest]*loadFlight)}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	if !opts.NoCache {
+		e.cache, err = openCache(opts, e.log)
+		if err != nil {
+			e.log.Warn(fmt.Sprintf("runner: compiled code will not be kept: %v", err))
+		}
+	}
+	return e, nil
 }
+
+func openCache(opts Options, log *slog.Logger) (*cache.Cache, error) {
+	dir := opts.CacheDir
+	if dir == "" {
+		d, err := cache.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return cache.Open(dir, opts.CacheMaxBytes, log)
+}
+
+// Cache returns the engine's store of compiled code, or nil when it has
+// none.
+func (e *Engine) Cache() *cache.Cache { return e.cache }
 
 // Close frees the engine and every program it compiled. Runs must have
 // finished first.

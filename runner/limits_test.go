@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
@@ -132,35 +131,5 @@ func TestConcurrentRuns(t *testing.T) {
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestConcurrentFirstRunsCompileOnce starts many runs of one program that
-// the engine has not seen: one compiles, the others wait and reuse it.
-func TestConcurrentFirstRunsCompileOnce(t *testing.T) {
-	eng := newEngine(t)
-	path := testprog.Component(t, "probe")
-	const n = 8
-	var wg sync.WaitGroup
-	sources := make(chan runner.Source, n)
-	for range n {
-		wg.Go(func() {
-			res, err := eng.Command(path).Run(context.Background())
-			if err != nil {
-				t.Error(err)
-			}
-			sources <- res.Source
-		})
-	}
-	wg.Wait()
-	close(sources)
-	compiled := 0
-	for s := range sources {
-		if s == runner.Compiled {
-			compiled++
-		}
-	}
-	if compiled != 1 {
-		t.Errorf("program compiled %d times, want once", compiled)
 	}
 }

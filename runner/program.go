@@ -3,8 +3,10 @@ package runner
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
 )
@@ -27,6 +29,8 @@ type Source int
 const (
 	// Compiled means the program was compiled for this run.
 	Compiled Source = iota
+	// Stored means the compiled code came from the store on disk.
+	Stored
 	// Memory means the engine had already compiled or loaded it.
 	Memory
 )
@@ -35,6 +39,8 @@ func (s Source) String() string {
 	switch s {
 	case Compiled:
 		return "compiled"
+	case Stored:
+		return "stored"
 	case Memory:
 		return "memory"
 	}
@@ -102,7 +108,8 @@ func (e *Engine) load(wasm []byte) (*program, Source, error) {
 		<-f.done
 		return f.prog, Memory, f.err
 	}
-	f.prog, f.err = e.compile(kind, wasm)
+	var src Source
+	f.prog, src, f.err = e.obtain(kind, wasm, key)
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()
@@ -110,7 +117,46 @@ func (e *Engine) load(wasm []byte) (*program, Source, error) {
 		e.progMu.Unlock()
 	}
 	close(f.done)
-	return f.prog, Compiled, f.err
+	return f.prog, src, f.err
+}
+
+// obtain loads the program's compiled code from the store, or compiles it
+// and stores the result.
+func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, error) {
+	if e.cache == nil {
+		p, err := e.compile(kind, wasm)
+		return p, Compiled, err
+	}
+	key := e.cacheKey(d)
+	if path, k, err := e.cache.Get(key); err == nil {
+		if k == kind.String() {
+			p, err := e.c.DeserializeFile(capi.Kind(kind), path)
+			if err == nil {
+				return &program{c: p, kind: kind}, Stored, nil
+			}
+			e.log.Warn(fmt.Sprintf("store: removed an entry this engine cannot load (%v); compiling the program again", err), "key", key)
+		}
+		e.cache.Remove(key)
+	}
+	p, err := e.compile(kind, wasm)
+	if err != nil {
+		return nil, Compiled, err
+	}
+	// A program that cannot be stored still runs: Put has warned.
+	if code, err := p.c.Serialize(); err == nil {
+		_ = e.cache.Put(key, kind.String(), code)
+	}
+	return p, Compiled, nil
+}
+
+// cacheKey names a program's compiled code in the store: it covers the
+// program bytes, the wasmtime version, every engine setting that changes the
+// generated code, and the platform.
+func (e *Engine) cacheKey(d digest) string {
+	h := sha256.New()
+	h.Write(d[:])
+	fmt.Fprintf(h, "\n%s\n%s/%s\n", e.c.Settings().Fingerprint(), runtime.GOOS, runtime.GOARCH)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {

@@ -13,10 +13,11 @@ import (
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
-// newEngine returns an engine closed at the end of the test.
+// newEngine returns an engine with an empty store of its own, closed at the
+// end of the test.
 func newEngine(t testing.TB) *runner.Engine {
 	t.Helper()
-	eng, err := runner.NewEngine(runner.Options{})
+	eng, err := runner.NewEngine(runner.Options{CacheDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,138 @@
+package cache
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Info describes the store.
+type Info struct {
+	Dir      string
+	Entries  int
+	Bytes    int64
+	MaxBytes int64
+	Stats    Stats
+}
+
+// Info counts the store's entries and their size.
+func (c *Cache) Info() (Info, error) {
+	entries, err := c.list()
+	info := Info{Dir: c.root, MaxBytes: c.max, Stats: c.Stats(), Entries: len(entries)}
+	for _, e := range entries {
+		info.Bytes += e.bytes
+	}
+	return info, err
+}
+
+type listed struct {
+	key   string
+	bytes int64
+	used  time.Time
+}
+
+// list returns the entries, least recently used first.
+func (c *Cache) list() ([]listed, error) {
+	des, err := os.ReadDir(c.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []listed
+	for _, de := range des {
+		key, ok := strings.CutSuffix(de.Name(), ".sum")
+		if !ok || strings.HasPrefix(key, ".") {
+			continue
+		}
+		sumInfo, err1 := de.Info()
+		codeInfo, err2 := os.Stat(c.codePath(key))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, listed{key: key, bytes: sumInfo.Size() + codeInfo.Size(), used: sumInfo.ModTime()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].used.Before(out[j].used) })
+	return out, nil
+}
+
+// Prune shrinks the store to its cap, evicting the least recently used
+// entries first, and removes what crashed writers left behind: temporary
+// files and code without a checksum file, once they are an hour old.
+func (c *Cache) Prune() (removed int, freed int64, err error) {
+	removed, freed, err = c.evict(c.max, "")
+	n, b := c.removeStrays(time.Hour)
+	return removed + n, freed + b, err
+}
+
+// evict removes least recently used entries until the store is within max
+// bytes, never removing keep (the entry just written).
+func (c *Cache) evict(max int64, keep string) (removed int, freed int64, err error) {
+	entries, err := c.list()
+	if err != nil {
+		return 0, 0, err
+	}
+	var total int64
+	for _, e := range entries {
+		total += e.bytes
+	}
+	for _, e := range entries {
+		if total <= max {
+			break
+		}
+		if e.key == keep {
+			continue
+		}
+		c.Remove(e.key)
+		total -= e.bytes
+		removed++
+		freed += e.bytes
+	}
+	return removed, freed, nil
+}
+
+func (c *Cache) removeStrays(minAge time.Duration) (removed int, freed int64) {
+	des, _ := os.ReadDir(c.dir)
+	for _, de := range des {
+		name := de.Name()
+		info, err := de.Info()
+		if err != nil || time.Since(info.ModTime()) < minAge {
+			continue
+		}
+		stray := strings.HasPrefix(name, tempPrefix)
+		if key, ok := strings.CutSuffix(name, ".cwasm"); ok {
+			_, err := os.Stat(c.sumPath(key))
+			stray = errors.Is(err, fs.ErrNotExist)
+		}
+		if stray && os.RemoveAll(filepath.Join(c.dir, name)) == nil {
+			removed++
+			freed += info.Size()
+		}
+	}
+	return removed, freed
+}
+
+// Clear removes every entry of the store, and the folders of older store
+// layouts.
+func (c *Cache) Clear() error {
+	des, err := os.ReadDir(c.root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, de := range des {
+		if de.IsDir() && len(de.Name()) > 1 && de.Name()[0] == 'v' {
+			if err := os.RemoveAll(filepath.Join(c.root, de.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.MkdirAll(c.dir, 0o700)
+}
