@@ -2,8 +2,8 @@ package runner
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"os"

@@ -78,8 +78,8 @@ func TestDamagedEntries(t *testing.T) {
 			b[len(b)/2] ^= 0x40
 			return os.WriteFile(c.codePath(key), b, 0o600)
 		},
-		"truncated": func(c *Cache, key string) error { return os.Truncate(c.codePath(key), 100) },
-		"zero length": func(c *Cache, key string) error { return os.Truncate(c.codePath(key), 0) },
+		"truncated":    func(c *Cache, key string) error { return os.Truncate(c.codePath(key), 100) },
+		"zero length":  func(c *Cache, key string) error { return os.Truncate(c.codePath(key), 0) },
 		"code missing": func(c *Cache, key string) error { return os.Remove(c.codePath(key)) },
 		"directory in place of code": func(c *Cache, key string) error {
 			os.Remove(c.codePath(key))
