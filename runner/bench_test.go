@@ -69,3 +69,51 @@ func helloPath(b *testing.B, kind string) string {
 	}
 	return testprog.Module(b, "probe")
 }
+
+// BenchmarkStart measures load + instantiate + run of a Go-built hello
+// component three ways: cold (nothing compiled: compile and store), stored
+// (a new engine, as in a new process, loading from a filled store), and
+// memory (the same engine again: the per-task cost inside one process).
+func BenchmarkStart(b *testing.B) {
+	path := testprog.GoComponent(b, "hellogo")
+	ctx := context.Background()
+	runOnce := func(b *testing.B, eng *Engine, want Source) {
+		res, err := eng.Command(path).Run(ctx)
+		if err != nil || res.Source != want {
+			b.Fatalf("%v (source %v, want %v)", err, res.Source, want)
+		}
+	}
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			dir, _ := os.MkdirTemp(b.TempDir(), "store")
+			eng, err := NewEngine(Options{CacheDir: dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			runOnce(b, eng, Compiled)
+			eng.Close()
+			os.RemoveAll(dir)
+		}
+	})
+	b.Run("stored", func(b *testing.B) {
+		dir := b.TempDir()
+		warm, _ := NewEngine(Options{CacheDir: dir})
+		runOnce(b, warm, Compiled)
+		warm.Close()
+		for b.Loop() {
+			eng, err := NewEngine(Options{CacheDir: dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			runOnce(b, eng, Stored)
+			eng.Close()
+		}
+	})
+	b.Run("memory", func(b *testing.B) {
+		eng := benchEngine(b)
+		runOnce(b, eng, Compiled)
+		for b.Loop() {
+			runOnce(b, eng, Memory)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
@@ -35,6 +36,7 @@ type execFlags struct {
 	roDirs     listFlag
 	timeout    time.Duration
 	memory     string
+	cacheDir   string
 }
 
 // listFlag is a flag that may be repeated.
@@ -57,6 +59,7 @@ func execCmd(args []string, stderr io.Writer) error {
 	fs.Var(&f.roDirs, "ro-dir", "give the program `HOST[::GUEST]` read-only (repeatable)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop the program after `DURATION` (e.g. 30s, 2m)")
 	fs.StringVar(&f.memory, "memory", "", "cap the program's memory at `SIZE` (e.g. 512MiB, 1GiB)")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "keep compiled code in `DIR` (default $WASMTASKS_CACHE_DIR or the user cache folder)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -66,7 +69,7 @@ func execCmd(args []string, stderr io.Writer) error {
 	if fs.NArg() == 0 {
 		return usageError("exec needs a FILE.wasm to run")
 	}
-	eng, err := runner.NewEngine(runner.Options{})
+	eng, err := runner.NewEngine(runner.Options{CacheDir: f.cacheDir, Logger: clilog.New(stderr, "wasmtasks")})
 	if err != nil {
 		return &exitError{status: exitUsage, err: err}
 	}

@@ -3,6 +3,7 @@
 // Usage:
 //
 //	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
+//	wasmtasks cache info|prune|clear           manage the store of compiled code
 //
 // Exit status: exec exits with the program's own status (a component can
 // only report 0 or 1), 124 when it timed out, 130 when interrupted, 134
@@ -34,6 +35,7 @@ const usage = `wasmtasks runs WebAssembly programs as build and automation tasks
 
 Usage:
   wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
+  wasmtasks cache info|prune|clear           manage the store of compiled code
 
 Run 'wasmtasks COMMAND -h' for the flags of a command.
 `
@@ -48,6 +50,8 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "exec":
 		err = execCmd(args[1:], stderr)
+	case "cache":
+		err = cacheCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

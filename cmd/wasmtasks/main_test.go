@@ -154,3 +154,71 @@ func TestExecInterrupted(t *testing.T) {
 		t.Errorf("exit status %d, want %d; stderr: %s", got, exitSignal, errb.String())
 	}
 }
+
+func TestCacheCommands(t *testing.T) {
+	store := t.TempDir()
+	comp := testprog.Component(t, "probe")
+	if r := wasmtasks(t, "", "", "exec", "--cache-dir", store, comp); r.status != 0 || r.stderr != "" {
+		t.Fatalf("exec: %+v", r)
+	}
+	r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "info")
+	if r.status != 0 || !strings.Contains(r.stdout, "entries:  1\n") || !strings.Contains(r.stdout, "folder:   "+store) {
+		t.Errorf("cache info: %+v", r)
+	}
+
+	// A damaged entry is replaced, with one line of warning.
+	codes, _ := filepath.Glob(filepath.Join(store, "v1", "*.cwasm"))
+	if len(codes) != 1 {
+		t.Fatalf("store files: %v", codes)
+	}
+	b, _ := os.ReadFile(codes[0])
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(codes[0], b, 0o600)
+	r = wasmtasks(t, "", "", "exec", "--cache-dir", store, comp, "args", "ok")
+	if r.status != 0 || !strings.HasSuffix(r.stdout, "args\nok\n") {
+		t.Errorf("exec after damage: %+v", r)
+	}
+	if want := "wasmtasks: warning: store: removed a damaged entry (checksum mismatch); compiling the program again\n"; r.stderr != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+
+	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "--max", "1KiB", "prune"); r.status != 0 || !strings.HasPrefix(r.stdout, "removed 1 files") {
+		t.Errorf("cache prune: %+v", r)
+	}
+	wasmtasks(t, "", "", "exec", "--cache-dir", store, comp)
+	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "clear"); r.status != 0 {
+		t.Errorf("cache clear: %+v", r)
+	}
+	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "info"); !strings.Contains(r.stdout, "entries:  0\n") {
+		t.Errorf("after clear: %+v", r)
+	}
+	if r := wasmtasks(t, "", "", "cache", "sideways"); r.status != exitUsage {
+		t.Errorf("unknown cache command: %+v", r)
+	}
+}
+
+// BenchmarkExecProcess measures `wasmtasks exec` of a Go-built hello
+// component as a whole process: cold (an empty store each time) and stored.
+func BenchmarkExecProcess(b *testing.B) {
+	path := testprog.GoComponent(b, "hellogo")
+	execOnce := func(b *testing.B, store string) {
+		out, err := exec.Command(binary, "exec", "--cache-dir", store, path).CombinedOutput()
+		if err != nil || string(out) != "hello from Go\n" {
+			b.Fatalf("%v: %s", err, out)
+		}
+	}
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			store, _ := os.MkdirTemp(b.TempDir(), "store")
+			execOnce(b, store)
+			os.RemoveAll(store)
+		}
+	})
+	b.Run("stored", func(b *testing.B) {
+		store := b.TempDir()
+		execOnce(b, store)
+		for b.Loop() {
+			execOnce(b, store)
+		}
+	})
+}

@@ -56,6 +56,73 @@ func Reactor(tb testing.TB, name, kind string) string {
 	return p
 }
 
+// GoModule returns the Go program in src/NAME built with GOOS=wasip1 as a
+// preview1 module.
+func GoModule(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := buildGo(name, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// GoComponent returns the Go program in src/NAME as a wasi:cli component.
+// Keep such programs tiny: a Go program wrapped with the preview1 adapter
+// crashes once its heap grows.
+func GoComponent(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := buildGo(name, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func buildGo(name string, component bool) (string, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	src := filepath.Join(Root(), "internal", "testprog", "src", name, "main.go")
+	source, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	dir, err := cacheDir()
+	if err != nil {
+		return "", err
+	}
+	variant := "go-core"
+	if component {
+		variant = "go-component"
+	}
+	key := hashOf(source, []string{runtime.Version()}, jcoVersion())
+	out := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.wasm", name, variant, key[:16]))
+	if _, err := os.Stat(out); err == nil {
+		return out, nil
+	}
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s-%s-%d", name, variant, os.Getpid()))
+	defer os.Remove(tmp + ".core.wasm")
+	defer os.Remove(tmp + ".wasm")
+	core := tmp + ".core.wasm"
+	build := exec.Command("go", "build", "-trimpath", "-o", core, ".")
+	build.Dir = filepath.Dir(src)
+	build.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
+	if err := run(build); err != nil {
+		return "", err
+	}
+	final := core
+	if component {
+		if err := checkTools(); err != nil {
+			return "", err
+		}
+		final = tmp + ".wasm"
+		if err := run(exec.Command(jcoPath(), "new", core, "--wasi-command", "-o", final)); err != nil {
+			return "", err
+		}
+	}
+	return out, os.Rename(final, out)
+}
+
 // Root is the repository's root folder, found from this file's location.
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)

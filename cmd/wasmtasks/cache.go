@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/runner/cache"
+)
+
+const cacheUsage = `Usage: wasmtasks cache [--cache-dir DIR] info|prune|clear
+
+Manages the store of compiled code, which lets a program compiled once start
+in milliseconds in every later run.
+
+  info    the store's folder, entries, size and cap
+  prune   shrink the store to its cap, least recently used first, and remove
+          what interrupted writes left behind
+  clear   remove every entry
+
+The store lives in $WASMTASKS_CACHE_DIR, else in the user cache folder's
+wasmtasks folder.
+
+Flags:
+`
+
+func cacheCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, cacheUsage)
+		fs.PrintDefaults()
+	}
+	dir := fs.String("cache-dir", "", "use the store in `DIR`")
+	max := fs.String("max", "", "cap for prune, like 500MiB (default: 1GiB)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return silentExit(exitUsage)
+	}
+	if fs.NArg() != 1 {
+		return usageError("cache needs one of info, prune, clear")
+	}
+	var maxBytes int64
+	if *max != "" {
+		n, err := bytesize.Parse(*max)
+		if err != nil {
+			return &exitError{status: exitUsage, err: fmt.Errorf("--max: %w", err)}
+		}
+		maxBytes = n
+	}
+	c, err := openStore(*dir, maxBytes, stderr)
+	if err != nil {
+		return err
+	}
+	switch fs.Arg(0) {
+	case "info":
+		info, err := c.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "folder:   %s\nentries:  %d\nsize:     %s of %s\n",
+			info.Dir, info.Entries, bytesize.Format(info.Bytes), bytesize.Format(info.MaxBytes))
+	case "prune":
+		removed, freed, err := c.Prune()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed %d files, freed %s\n", removed, bytesize.Format(freed))
+	case "clear":
+		if err := c.Clear(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "cleared %s\n", c.Dir())
+	default:
+		return usageError(fmt.Sprintf("unknown cache command %q; want info, prune or clear", fs.Arg(0)))
+	}
+	return nil
+}
+
+// openStore opens the store in dir, or in the default folder.
+func openStore(dir string, maxBytes int64, stderr io.Writer) (*cache.Cache, error) {
+	if dir == "" {
+		d, err := cache.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return cache.Open(dir, maxBytes, clilog.New(stderr, "wasmtasks"))
+}
