@@ -1,0 +1,355 @@
+package schema
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads, decodes and validates the task file at path. Variables are
+// looked up in vars: and the process environment. A file with problems
+// returns [Errors], listing every one.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
+	}
+	return Parse(path, data, os.LookupEnv)
+}
+
+// Parse decodes and validates data as the task file at path: path names
+// the file in errors, and relative paths in it are resolved against its
+// folder. lookupEnv reads the environment for ${NAME} expansion.
+func Parse(path string, data []byte, lookupEnv func(string) (string, bool)) (*File, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
+	}
+	d := &decoder{file: path, dir: filepath.Dir(abs), lookupEnv: lookupEnv, budget: maxNodes}
+	f := &File{Path: path, Dir: d.dir}
+	root, ok := d.document(data)
+	if ok {
+		d.decodeFile(root, f)
+		d.validate(f)
+	}
+	if len(d.errs) > 0 {
+		return nil, d.errs.sorted()
+	}
+	return f, nil
+}
+
+// maxNodes bounds the nodes one file may have after aliases are followed,
+// so that a file of nested aliases cannot make decoding run for ever.
+const maxNodes = 100_000
+
+type decoder struct {
+	file      string
+	dir       string
+	lookupEnv func(string) (string, bool)
+	vars      map[string]string
+	errs      Errors
+	budget    int
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+}
+
+// document parses the YAML text; the file must hold exactly one mapping.
+func (d *decoder) document(data []byte) (*yaml.Node, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.errs = append(d.errs, &Error{File: d.file, Line: 1, Col: 1, Msg: "the file is empty; start it with 'version: 1'"})
+		} else {
+			d.syntaxError(err)
+		}
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errorf(&extra, "a second YAML document; a task file holds one (remove the '---')")
+		return nil, false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		d.errorf(root, "the file must be a mapping of keys (version, vars, components, tasks), not %s", describe(root))
+		return nil, false
+	}
+	return root, true
+}
+
+// syntaxError turns yaml.v3's "yaml: line N: msg" into a located error.
+func (d *decoder) syntaxError(err error) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, text, ok := strings.Cut(rest, ": "); ok {
+			fmt.Sscanf(n, "%d", &line)
+			msg = text
+		}
+	}
+	d.errs = append(d.errs, &Error{File: d.file, Line: line, Col: 1, Msg: "invalid YAML: " + msg})
+}
+
+// resolve follows an alias and charges the node against the budget.
+func (d *decoder) resolve(n *yaml.Node) (*yaml.Node, bool) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	d.budget--
+	if d.budget == 0 {
+		d.errorf(n, "the file expands to more than %d values through aliases; simplify it", maxNodes)
+	}
+	return n, d.budget > 0
+}
+
+func (d *decoder) decodeFile(root *yaml.Node, f *File) {
+	// vars first: every other value may refer to them.
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "vars" {
+			d.decodeValue(root.Content[i+1], reflect.ValueOf(&f.Vars).Elem())
+		}
+	}
+	if d.vars == nil {
+		d.vars = map[string]string{}
+	}
+	d.decodeStruct(root, reflect.ValueOf(f).Elem(), map[string]bool{"vars": true})
+	if v := d.keyNode(root, "version"); v != root && v.ShortTag() == "!!int" && f.Version != Version {
+		d.errorf(v, "unsupported version %s; this wasmtasks reads version %d", v.Value, Version)
+	}
+}
+
+// keyNode returns the value node of key in mapping m, or m itself.
+func (d *decoder) keyNode(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return m
+}
+
+// decodable is a type that decodes itself from a node.
+type decodable interface {
+	decode(d *decoder, n *yaml.Node)
+}
+
+var decodableType = reflect.TypeFor[decodable]()
+
+func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value) {
+	n, ok := d.resolve(n)
+	if !ok {
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		v = v.Elem()
+	}
+	if reflect.PointerTo(v.Type()).Implements(decodableType) {
+		v.Addr().Interface().(decodable).decode(d, n)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if d.expect(n, yaml.MappingNode, "a mapping") {
+			d.decodeStruct(n, v, nil)
+		}
+	case reflect.Slice:
+		if d.expect(n, yaml.SequenceNode, "a list") {
+			v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
+			for i, item := range n.Content {
+				d.decodeValue(item, v.Index(i))
+			}
+		}
+	case reflect.String:
+		if d.expect(n, yaml.ScalarNode, "a string") {
+			v.SetString(n.Value)
+		}
+	case reflect.Bool:
+		if d.expect(n, yaml.ScalarNode, "true or false") {
+			if n.ShortTag() != "!!bool" {
+				d.errorf(n, "want true or false, not %q", n.Value)
+				return
+			}
+			v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+		}
+	case reflect.Int:
+		if d.expect(n, yaml.ScalarNode, "a whole number") {
+			i, err := strconv.Atoi(n.Value)
+			if n.ShortTag() != "!!int" || err != nil {
+				d.errorf(n, "want a whole number, not %q", n.Value)
+				return
+			}
+			v.SetInt(int64(i))
+		}
+	default:
+		panic("schema: cannot decode into " + v.Type().String())
+	}
+}
+
+// expect reports whether n is of the wanted kind, with an error if not.
+func (d *decoder) expect(n *yaml.Node, kind yaml.Kind, want string) bool {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		d.errorf(n, "no value given; want %s (or remove the key)", want)
+		return false
+	}
+	if n.Kind != kind {
+		d.errorf(n, "want %s, not %s", want, describe(n))
+		return false
+	}
+	return true
+}
+
+// describe names what a node holds, for error messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!null" {
+			return "null"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "an alias"
+}
+
+// decodeStruct decodes a mapping into the struct's `yaml`-tagged fields:
+// unknown keys, duplicate keys and missing required keys are errors. Keys
+// in skip were decoded already.
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bool) {
+	t := v.Type()
+	fields := map[string]int{}
+	var names []string
+	for i := range t.NumField() {
+		if tag := t.Field(i).Tag.Get("yaml"); tag != "" && tag != "-" {
+			fields[tag] = i
+			names = append(names, tag)
+		}
+	}
+	if f, ok := t.FieldByName("Pos"); ok && f.Type == reflect.TypeFor[Pos]() && !v.FieldByName("Pos").Interface().(Pos).set() {
+		v.FieldByName("Pos").Set(reflect.ValueOf(posOf(n)))
+	}
+	seen := map[string]*yaml.Node{}
+	merged := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		if key.Kind != yaml.ScalarNode {
+			d.errorf(key, "keys must be plain words, not %s", describe(key))
+			continue
+		}
+		if key.Value == "<<" {
+			d.errorf(key, "merge keys (<<) are not supported; repeat the keys or use an alias for a whole value")
+			merged = true
+			continue
+		}
+		if prev, dup := seen[key.Value]; dup {
+			d.errorf(key, "duplicate key %q (first at line %d); remove one", key.Value, prev.Line)
+			continue
+		}
+		seen[key.Value] = key
+		idx, ok := fields[key.Value]
+		if !ok {
+			d.errorf(key, "unknown key %q%s", key.Value, suggestOrList(key.Value, names))
+			continue
+		}
+		if skip[key.Value] {
+			continue
+		}
+		f := t.Field(idx)
+		if f.Tag.Get("keyed") == "true" {
+			d.decodeKeyed(val, v.Field(idx))
+		} else {
+			d.decodeValue(val, v.Field(idx))
+		}
+	}
+	for _, name := range names {
+		if f := t.Field(fields[name]); f.Tag.Get("required") == "true" && seen[name] == nil && !merged {
+			d.errorf(n, "missing key %q%s", name, explain(f.Tag.Get("doc")))
+		}
+	}
+}
+
+func suggestOrList(got string, known []string) string {
+	if s := suggest(got, known); s != "" {
+		return s
+	}
+	return "; known keys: " + strings.Join(known, ", ")
+}
+
+// explain turns a field's doc into a parenthesis for an error message.
+func explain(doc string) string {
+	if doc == "" {
+		return ""
+	}
+	return " (" + strings.ToLower(doc[:1]) + strings.TrimSuffix(doc[1:], ".") + ")"
+}
+
+func posOf(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
+
+func (p Pos) set() bool { return p.Line != 0 }
+
+// decodeKeyed decodes a mapping of names to structs into a slice of struct
+// pointers, in file order, setting each one's Name and Pos (the key's).
+func (d *decoder) decodeKeyed(n *yaml.Node, v reflect.Value) {
+	n, ok := d.resolve(n)
+	if !ok || !d.expect(n, yaml.MappingNode, "a mapping of names") {
+		return
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		if key.Kind != yaml.ScalarNode {
+			d.errorf(key, "names must be plain words, not %s", describe(key))
+			continue
+		}
+		if line, dup := seen[key.Value]; dup {
+			d.errorf(key, "%q is defined twice (first at line %d); rename or remove one", key.Value, line)
+			continue
+		}
+		seen[key.Value] = key.Line
+		if !validName(key.Value) {
+			d.errorf(key, "name %q cannot be typed on a command line; use letters, digits, '-', '_' and '.', starting with a letter or digit", key.Value)
+		}
+		item := reflect.New(v.Type().Elem().Elem())
+		item.Elem().FieldByName("Name").SetString(key.Value)
+		item.Elem().FieldByName("Pos").Set(reflect.ValueOf(posOf(key)))
+		if val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null" {
+			d.errorf(val, "%q has no settings; give it at least the required keys", key.Value)
+		} else {
+			d.decodeValue(val, item.Elem())
+		}
+		v.Set(reflect.Append(v, item))
+	}
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 100 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case i > 0 && (r == '-' || r == '_' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }

@@ -1,0 +1,68 @@
+package schema
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// expand replaces ${NAME} and ${NAME:-default} in a scalar's value, and $$
+// by $. NAME is looked up in the file's vars, then the process environment;
+// an undefined NAME without a default is an error, never an empty string.
+func (d *decoder) expand(n *yaml.Node) (string, bool) {
+	s := n.Value
+	if !strings.Contains(s, "$") {
+		return s, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '$')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), true
+		}
+		b.WriteString(s[:i])
+		s = s[i+1:]
+		switch {
+		case strings.HasPrefix(s, "$"):
+			b.WriteByte('$')
+			s = s[1:]
+		case strings.HasPrefix(s, "{"):
+			end := strings.IndexByte(s, '}')
+			if end < 0 {
+				d.errorf(n, "unclosed ${ in %q; write ${NAME}, or $$ for a literal $", n.Value)
+				return "", false
+			}
+			v, ok := d.lookup(n, s[1:end])
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+			s = s[end+1:]
+		default:
+			d.errorf(n, "bare $ in %q; write ${NAME} to use a variable, or $$ for a literal $", n.Value)
+			return "", false
+		}
+	}
+}
+
+func (d *decoder) lookup(n *yaml.Node, ref string) (string, bool) {
+	name, def, hasDefault := strings.Cut(ref, ":-")
+	if !validEnvName(name) {
+		d.errorf(n, "${%s}: %q is not a variable name; use letters, digits and '_'", ref, name)
+		return "", false
+	}
+	if v, ok := d.vars[name]; ok {
+		return v, true
+	}
+	if d.lookupEnv != nil {
+		if v, ok := d.lookupEnv(name); ok {
+			return v, true
+		}
+	}
+	if hasDefault {
+		return def, true
+	}
+	d.errorf(n, "undefined variable %s; define it under vars:, set it in the environment, or give a default: ${%s:-value}", name, name)
+	return "", false
+}

@@ -1,0 +1,331 @@
+package schema
+
+import (
+	"encoding/hex"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+)
+
+// String is a string in which ${NAME} variables were expanded.
+type String string
+
+func (s *String) decode(d *decoder, n *yaml.Node) {
+	if d.expect(n, yaml.ScalarNode, "a string") {
+		v, _ := d.expand(n)
+		*s = String(v)
+	}
+}
+
+// HostPath is a path on the host, written relative to the task file (or
+// absolute), with variables expanded.
+type HostPath struct {
+	// Raw is the path as written, after expansion; Abs is it made absolute.
+	Raw, Abs string
+	Pos      Pos
+}
+
+func (p *HostPath) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "a path") {
+		return
+	}
+	v, ok := d.expand(n)
+	if !ok {
+		return
+	}
+	if v == "" {
+		d.errorf(n, "empty path")
+		return
+	}
+	p.Raw, p.Pos = v, posOf(n)
+	p.Abs = v
+	if !filepath.IsAbs(v) {
+		p.Abs = filepath.Join(d.dir, v)
+	}
+}
+
+// IsSet reports whether the path was given.
+func (p HostPath) IsSet() bool { return p.Raw != "" }
+
+// Digest is a SHA-256, written as 64 hex digits.
+type Digest string
+
+func (g *Digest) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "a SHA-256 in hex") {
+		return
+	}
+	v := strings.ToLower(strings.TrimPrefix(n.Value, "sha256:"))
+	if b, err := hex.DecodeString(v); err != nil || len(b) != 32 {
+		d.errorf(n, "sha256 %q is not 64 hex digits; compute it with: sha256sum FILE", n.Value)
+		return
+	}
+	*g = Digest(v)
+}
+
+// EnvVar is one environment variable.
+type EnvVar struct {
+	Name, Value string
+}
+
+// Env is a set of environment variables in file order.
+type Env []EnvVar
+
+func (e *Env) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.MappingNode, "a mapping of NAME: value") {
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		if !validEnvName(key.Value) || key.Kind != yaml.ScalarNode {
+			d.errorf(key, "%q is not a valid environment variable name; use letters, digits and '_', not starting with a digit", key.Value)
+			continue
+		}
+		if seen[key.Value] {
+			d.errorf(key, "duplicate variable %q; remove one", key.Value)
+			continue
+		}
+		seen[key.Value] = true
+		val, ok := d.resolve(val)
+		if !ok {
+			return
+		}
+		if val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null" {
+			d.errorf(val, "%s has no value; write %s: \"\" for an empty one", key.Value, key.Value)
+			continue
+		}
+		if !d.expect(val, yaml.ScalarNode, "a string") {
+			continue
+		}
+		if v, ok := d.expand(val); ok {
+			*e = append(*e, EnvVar{Name: key.Value, Value: v})
+		}
+	}
+}
+
+func validEnvName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Vars are the file's variables.
+type Vars Env
+
+// decode reads the vars in order; each may use the ones above it and the
+// process environment.
+func (v *Vars) decode(d *decoder, n *yaml.Node) {
+	d.vars = map[string]string{}
+	if !d.expect(n, yaml.MappingNode, "a mapping of NAME: value") {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		var one Env
+		one.decode(d, &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column, Content: n.Content[i : i+2]})
+		for _, e := range one {
+			if _, dup := d.vars[e.Name]; dup {
+				d.errorf(n.Content[i], "duplicate variable %q; remove one", e.Name)
+				continue
+			}
+			d.vars[e.Name] = e.Value
+			*v = append(*v, e)
+		}
+	}
+}
+
+func (v Vars) values() map[string]string {
+	m := make(map[string]string, len(v))
+	for _, e := range v {
+		m[e.Name] = e.Value
+	}
+	return m
+}
+
+// InheritEnv says which host environment variables a program gets.
+type InheritEnv struct {
+	All   bool
+	Names []string
+}
+
+func (ie *InheritEnv) decode(d *decoder, n *yaml.Node) {
+	switch {
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool":
+		ie.All = n.Value == "true"
+	case n.Kind == yaml.SequenceNode:
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode || !validEnvName(item.Value) {
+				d.errorf(item, "%s is not an environment variable name", describe(item))
+				continue
+			}
+			ie.Names = append(ie.Names, item.Value)
+		}
+	default:
+		d.errorf(n, "inherit_env wants true, false or a list of names, not %s", describe(n))
+	}
+}
+
+// Stream modes.
+const (
+	StreamNone    = "none"
+	StreamInherit = "inherit"
+	StreamDiscard = "discard"
+	StreamFile    = "file"
+)
+
+// Input is where a program's stdin comes from.
+type Input struct {
+	Mode string // StreamNone, StreamInherit or StreamFile
+	File HostPath
+}
+
+func (in *Input) decode(d *decoder, n *yaml.Node) {
+	in.Mode = decodeStream(d, n, []string{StreamNone, StreamInherit}, &in.File, nil)
+}
+
+// Output is where a program's stdout or stderr goes.
+type Output struct {
+	Mode   string // StreamInherit, StreamDiscard or StreamFile
+	File   HostPath
+	Append bool
+}
+
+func (out *Output) decode(d *decoder, n *yaml.Node) {
+	out.Mode = decodeStream(d, n, []string{StreamInherit, StreamDiscard}, &out.File, &out.Append)
+}
+
+// decodeStream reads one of the words or {file: path} (with append: when
+// the stream is an output).
+func decodeStream(d *decoder, n *yaml.Node, words []string, file *HostPath, appendTo *bool) string {
+	choices := strings.Join(words, ", ") + " or {file: path}"
+	switch {
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		d.errorf(n, "no value given (YAML reads a bare ~ or null as nothing); write %q", words[0])
+	case n.Kind == yaml.ScalarNode:
+		if slices.Contains(words, n.Value) {
+			return n.Value
+		}
+		d.errorf(n, "unknown stream %q; want %s%s", n.Value, choices, suggest(n.Value, words))
+	case n.Kind == yaml.MappingNode:
+		var spec struct {
+			File   HostPath `yaml:"file" required:"true" doc:"The file, relative to the task file."`
+			Append bool     `yaml:"append"`
+		}
+		if appendTo == nil {
+			var in struct {
+				File HostPath `yaml:"file" required:"true" doc:"The file, relative to the task file."`
+			}
+			d.decodeStruct(n, reflectValue(&in), nil)
+			*file = in.File
+			return StreamFile
+		}
+		d.decodeStruct(n, reflectValue(&spec), nil)
+		*file, *appendTo = spec.File, spec.Append
+		return StreamFile
+	default:
+		d.errorf(n, "want %s, not %s", choices, describe(n))
+	}
+	return ""
+}
+
+// Duration is a time limit like 30s or 2m.
+type Duration time.Duration
+
+// MaxDuration bounds timeouts.
+const MaxDuration = 24 * time.Hour
+
+func (t *Duration) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "a duration like 30s or 2m") {
+		return
+	}
+	v, err := time.ParseDuration(n.Value)
+	switch {
+	case err != nil:
+		d.errorf(n, "invalid duration %q; write a number with a unit: 500ms, 30s, 2m, 1h", n.Value)
+	case v < time.Millisecond || v > MaxDuration:
+		d.errorf(n, "duration %s is out of range; give between 1ms and %s", n.Value, MaxDuration)
+	default:
+		*t = Duration(v)
+	}
+}
+
+// Size is a number of bytes, written like 512MiB.
+type Size int64
+
+// Bounds of memory caps: one wasm page, and 64 GiB.
+const (
+	MinSize = 64 << 10
+	MaxSize = 64 << 30
+)
+
+func (s *Size) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "a size like 512MiB") {
+		return
+	}
+	v, err := bytesize.Parse(n.Value)
+	switch {
+	case err != nil:
+		d.errorf(n, "invalid size %q; write a number with a unit: 64MiB, 512MiB, 2GiB", n.Value)
+	case v < MinSize || v > MaxSize:
+		d.errorf(n, "size %s is out of range; give between 64KiB (one wasm page) and 64GiB", n.Value)
+	default:
+		*s = Size(v)
+	}
+}
+
+// Ref names a component or task.
+type Ref struct {
+	Name string
+	Pos  Pos
+}
+
+func (r *Ref) decode(d *decoder, n *yaml.Node) {
+	if d.expect(n, yaml.ScalarNode, "a name") {
+		r.Name, r.Pos = n.Value, posOf(n)
+	}
+}
+
+// Glob is a pattern of files relative to the task file; ** matches any
+// number of folders.
+type Glob struct {
+	Pattern string
+	Pos     Pos
+}
+
+func (g *Glob) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "a glob like src/**/*.c") {
+		return
+	}
+	v, ok := d.expand(n)
+	if !ok {
+		return
+	}
+	clean := path.Clean(filepath.ToSlash(v))
+	switch {
+	case v == "":
+		d.errorf(n, "empty glob")
+	case path.IsAbs(clean) || filepath.IsAbs(v):
+		d.errorf(n, "glob %q is absolute; write it relative to the task file", v)
+	case clean == ".." || strings.HasPrefix(clean, "../"):
+		d.errorf(n, "glob %q leaves the project through ..; keep inputs and outputs under the task file's folder", v)
+	default:
+		for _, part := range strings.Split(clean, "/") {
+			if _, err := path.Match(part, ""); err != nil {
+				d.errorf(n, "invalid glob %q: %v", v, err)
+				return
+			}
+		}
+		g.Pattern, g.Pos = clean, posOf(n)
+	}
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }

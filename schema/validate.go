@@ -1,0 +1,157 @@
+package schema
+
+import (
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// validate checks what decoding one value at a time cannot: that files and
+// folders exist, that names refer to something, that dependencies have no
+// cycle, and that no two folders share a guest path.
+func (d *decoder) validate(f *File) {
+	comps := map[string]*Component{}
+	for _, c := range f.Components {
+		comps[c.Name] = c
+		d.checkExists(c.Path, false)
+		d.checkDirs(c.Dirs, nil)
+	}
+	tasks := map[string]*Task{}
+	for _, t := range f.Tasks {
+		tasks[t.Name] = t
+	}
+	names := func(m map[string]*Task) []string {
+		var out []string
+		for k := range m {
+			out = append(out, k)
+		}
+		return out
+	}
+	var compNames []string
+	for k := range comps {
+		compNames = append(compNames, k)
+	}
+	refErrors := len(d.errs)
+	for _, t := range f.Tasks {
+		var inherited []*Dir
+		if c, ok := comps[t.Component.Name]; ok {
+			inherited = c.Dirs
+		} else if t.Component.Name != "" {
+			d.errorAt(t.Component.Pos, "unknown component %q%s", t.Component.Name, suggestName(t.Component.Name, compNames, "components"))
+		}
+		d.checkDirs(t.Dirs, inherited)
+		for _, dep := range t.Deps {
+			switch {
+			case dep.Name == "":
+			case dep.Name == t.Name:
+				d.errorAt(dep.Pos, "task %q depends on itself; remove it from its deps", t.Name)
+			case tasks[dep.Name] == nil:
+				d.errorAt(dep.Pos, "unknown task %q in deps%s", dep.Name, suggestName(dep.Name, names(tasks), "tasks"))
+			}
+		}
+		for _, out := range t.Outputs {
+			for _, in := range t.Inputs {
+				if in.Pattern == out.Pattern && in.Pattern != "" {
+					d.errorAt(out.Pos, "%q is both an input and an output of %q; a task that rewrites its own input is never up to date", out.Pattern, t.Name)
+				}
+			}
+		}
+	}
+	if len(d.errs) == refErrors {
+		d.checkCycles(f.Tasks, tasks)
+	}
+}
+
+func suggestName(got string, known []string, what string) string {
+	if s := suggest(got, known); s != "" {
+		return s
+	}
+	if len(known) == 0 {
+		return "; the file defines no " + what
+	}
+	return "; defined " + what + ": " + strings.Join(slices.Sorted(slices.Values(known)), ", ")
+}
+
+func (d *decoder) errorAt(p Pos, format string, args ...any) {
+	d.errorf(&yaml.Node{Line: p.Line, Column: p.Col}, format, args...)
+}
+
+func (d *decoder) checkExists(p HostPath, dir bool) {
+	if !p.IsSet() {
+		return // missing or invalid: decoding said so
+	}
+	fi, err := os.Stat(p.Abs)
+	switch {
+	case err != nil && os.IsNotExist(err):
+		d.errorAt(p.Pos, "%s does not exist", p.Raw)
+	case err != nil:
+		d.errorAt(p.Pos, "%s: %v", p.Raw, err)
+	case dir && !fi.IsDir():
+		d.errorAt(p.Pos, "%s is not a folder", p.Raw)
+	case !dir && fi.IsDir():
+		d.errorAt(p.Pos, "%s is a folder, not a program file", p.Raw)
+	}
+}
+
+// checkDirs checks a task's or component's folders; inherited are the
+// component's, which a task's own folders add to.
+func (d *decoder) checkDirs(dirs, inherited []*Dir) {
+	guests := map[string]bool{}
+	for _, dir := range inherited {
+		guests[path.Clean(string(dir.Guest))] = true
+	}
+	for _, dir := range dirs {
+		d.checkExists(dir.Host, true)
+		g := string(dir.Guest)
+		if g == "" {
+			continue
+		}
+		if !path.IsAbs(g) {
+			d.errorAt(dir.Pos, "guest path %q is not absolute; write it as the program will see it, like /src", g)
+			continue
+		}
+		if guests[path.Clean(g)] {
+			d.errorAt(dir.Pos, "guest path %s is given twice; each folder needs its own guest path", path.Clean(g))
+		}
+		guests[path.Clean(g)] = true
+	}
+}
+
+// checkCycles reports each dependency cycle once, as a → b → a.
+func (d *decoder) checkCycles(order []*Task, tasks map[string]*Task) {
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(t *Task)
+	visit = func(t *Task) {
+		state[t.Name] = visiting
+		stack = append(stack, t.Name)
+		for _, dep := range t.Deps {
+			switch state[dep.Name] {
+			case visiting:
+				i := len(stack) - 1
+				for stack[i] != dep.Name {
+					i--
+				}
+				cycle := append(append([]string{}, stack[i:]...), dep.Name)
+				d.errorAt(dep.Pos, "dependency cycle: %s; remove one of these deps", strings.Join(cycle, " → "))
+			case unvisited:
+				visit(tasks[dep.Name])
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[t.Name] = done
+	}
+	for _, t := range order {
+		if state[t.Name] == unvisited {
+			visit(t)
+		}
+	}
+}
