@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"fmt"
-	"time"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzParse feeds the parser random and mutated task files: it must return
