@@ -3,6 +3,7 @@
 // Usage:
 //
 //	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
+//	wasmtasks validate [-f FILE]               check the task file
 //	wasmtasks cache info|prune|clear           manage the store of compiled code
 //
 // Exit status: exec exits with the program's own status (a component can
@@ -35,6 +36,7 @@ const usage = `wasmtasks runs WebAssembly programs as build and automation tasks
 
 Usage:
   wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
+  wasmtasks validate [-f FILE]               check the task file
   wasmtasks cache info|prune|clear           manage the store of compiled code
 
 Run 'wasmtasks COMMAND -h' for the flags of a command.
@@ -52,6 +54,8 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		err = execCmd(args[1:], stderr)
 	case "cache":
 		err = cacheCmd(args[1:], stdout, stderr)
+	case "validate":
+		err = validateCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

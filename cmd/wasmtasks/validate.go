@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/wasmtasks/wasmtasks/schema"
+	"github.com/wasmtasks/wasmtasks/tasks"
+)
+
+const validateUsage = `Usage: wasmtasks validate [-f FILE]
+
+Checks the task file and prints every problem as FILE:LINE:COL: what is
+wrong; what to do. Exits 0 when the file is valid and 2 when it is not.
+Without -f, the nearest wasmtasks.yaml in this folder or one above is used.
+
+Flags:
+`
+
+func validateCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, validateUsage)
+		fs.PrintDefaults()
+	}
+	file := fs.String("f", "", "the task `FILE` (default: the nearest wasmtasks.yaml)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return silentExit(exitUsage)
+	}
+	if fs.NArg() > 0 {
+		return usageError("validate takes no arguments")
+	}
+	f, err := loadTaskFile(*file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is valid: %s, %s\n", f.Path, plural(len(f.Components), "component"), plural(len(f.Tasks), "task"))
+	return nil
+}
+
+// loadTaskFile finds and loads the task file; a bad file is an error with
+// exit status 2 that lists every problem.
+func loadTaskFile(name string) (*schema.File, error) {
+	path, err := tasks.Find(".", name)
+	if err != nil {
+		return nil, &exitError{status: exitUsage, err: err}
+	}
+	f, err := schema.Load(path)
+	var errs schema.Errors
+	if errors.As(err, &errs) {
+		return nil, &exitError{status: exitUsage, err: fmt.Errorf("%s has %s:\n%w", path, plural(len(errs), "problem"), errs)}
+	}
+	if err != nil {
+		return nil, &exitError{status: exitUsage, err: err}
+	}
+	return f, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
