@@ -146,3 +146,6 @@ func (e *Engine) tickEpochs(stop <-chan struct{}) {
 		}
 	}
 }
+
+// WasmtimeVersion is the version of wasmtime that runs the programs.
+const WasmtimeVersion = capi.WasmtimeVersion

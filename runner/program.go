@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
@@ -165,4 +166,18 @@ func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	return &program{c: p, kind: kind}, nil
+}
+
+// Load compiles the program at path, or loads its compiled code from the
+// store, without running it: for warming the store ahead of a run.
+func (e *Engine) Load(path string) (Kind, Source, error) {
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("runner: %w", err)
+	}
+	p, src, err := e.load(wasm)
+	if err != nil {
+		return 0, 0, fmt.Errorf("runner: %q: %w", path, err)
+	}
+	return p.kind, src, nil
 }

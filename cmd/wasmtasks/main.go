@@ -2,11 +2,16 @@
 //
 // Usage:
 //
+//	wasmtasks run [FLAGS] [TASK…]              run tasks, dependencies first
+//	wasmtasks list [--json]                    list the tasks
+//	wasmtasks compile [-f FILE]                compile every program into the store
 //	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
 //	wasmtasks validate [-f FILE]               check the task file
 //	wasmtasks cache info|prune|clear           manage the store of compiled code
 //
-// Exit status: exec exits with the program's own status (a component can
+// Exit status: run, list, validate and compile exit 0 on success, 1 when a
+// task failed, 2 for a bad task file or usage, and 130 when interrupted.
+// exec exits with the program's own status (a component can
 // only report 0 or 1), 124 when it timed out, 130 when interrupted, 134
 // when it trapped, and 2 when it could not be run at all.
 package main
@@ -16,7 +21,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+
+	"github.com/wasmtasks/wasmtasks/runner"
 )
+
+// version is the module version the binary was built from.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
 
 // Exit statuses shared by every subcommand.
 const (
@@ -35,8 +51,11 @@ func main() {
 const usage = `wasmtasks runs WebAssembly programs as build and automation tasks.
 
 Usage:
-  wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
+  wasmtasks run [FLAGS] [TASK…]              run tasks, dependencies first
+  wasmtasks list [--json]                    list the tasks
   wasmtasks validate [-f FILE]               check the task file
+  wasmtasks compile [-f FILE]                compile every program into the store
+  wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
   wasmtasks cache info|prune|clear           manage the store of compiled code
 
 Run 'wasmtasks COMMAND -h' for the flags of a command.
@@ -56,6 +75,15 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		err = cacheCmd(args[1:], stdout, stderr)
 	case "validate":
 		err = validateCmd(args[1:], stdout, stderr)
+	case "run":
+		err = runCmd(args[1:], stdout, stderr)
+	case "list":
+		err = listCmd(args[1:], stdout, stderr)
+	case "compile":
+		err = compileCmd(args[1:], stdout, stderr)
+	case "--version", "-version", "version":
+		fmt.Fprintf(stdout, "wasmtasks %s (wasmtime %s)\n", version(), runner.WasmtimeVersion)
+		return exitOK
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -70,6 +72,31 @@ static int cmd_alloc(long mib) {
   return 0;
 }
 
+static long long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+// interval prints when it starts and ends, with a sleep between, so a test
+// can tell whether two runs overlapped in time.
+static int cmd_interval(long ms) {
+  printf("start %lld\n", now_ns());
+  fflush(stdout);
+  usleep(ms * 1000);
+  printf("end %lld\n", now_ns());
+  return 0;
+}
+
+// lines writes n numbered lines tagged with tag, in many small writes.
+static int cmd_lines(long n, const char *tag) {
+  for (long i = 0; i < n; i++) {
+    printf("%s line %ld of the output of %s\n", tag, i, tag);
+    if (i % 7 == 0) fflush(stdout);
+  }
+  return 0;
+}
+
 static volatile unsigned long spins;
 
 static int cmd_spin(void) {
@@ -103,6 +130,16 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "alloc") && argc == 3) return cmd_alloc(atol(argv[2]));
   if (!strcmp(cmd, "spin")) return cmd_spin();
+  if (!strcmp(cmd, "sleep") && argc == 3) {
+    usleep(atol(argv[2]) * 1000);
+    return 0;
+  }
+  if (!strcmp(cmd, "interval") && argc == 3) return cmd_interval(atol(argv[2]));
+  if (!strcmp(cmd, "lines") && argc == 4) return cmd_lines(atol(argv[2]), argv[3]);
+  if (!strcmp(cmd, "fail") && argc == 3) {
+    fprintf(stderr, "%s\n", argv[2]);
+    return 1;
+  }
   if (!strcmp(cmd, "trap")) __builtin_trap();
   if (!strcmp(cmd, "recurse")) return recurse(0);
   fprintf(stderr, "probe: unknown command %s\n", cmd);

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/runner"
+	"github.com/wasmtasks/wasmtasks/schema"
+	"github.com/wasmtasks/wasmtasks/tasks"
+)
+
+const runUsage = `Usage: wasmtasks run [FLAGS] [TASK…]
+
+Runs the named tasks, or every task, after their dependencies, in parallel
+where it can, and prints a summary. Exits 0 when every task succeeded or was
+up to date, 1 when a task failed, 2 for a bad task file or usage, and 130
+when interrupted.
+
+Flags:
+`
+
+// projectFlags are the flags every command that reads a task file takes.
+type projectFlags struct {
+	file     string
+	cacheDir string
+}
+
+func (p *projectFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.file, "f", "", "the task `FILE` (default: the nearest wasmtasks.yaml)")
+	fs.StringVar(&p.cacheDir, "cache-dir", "", "keep compiled code in `DIR` (default: the task file's cache_dir, $WASMTASKS_CACHE_DIR or the user cache folder)")
+}
+
+// newFlagSet makes a flag set whose -h prints usage and the flags.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; done is true when the command should stop (after
+// -h) with the returned error.
+func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, silentExit(exitUsage)
+	}
+	return false, nil
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) error {
+	var pf projectFlags
+	var opts tasks.Options
+	var dryRun bool
+	fs := newFlagSet("run", runUsage, stderr)
+	pf.register(fs)
+	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
+	fs.StringVar(&opts.Output, "output", "", "show output `prefixed` ([task] on every line, the default), grouped (each task's whole output at its end) or interleaved")
+	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
+	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
+	fs.BoolVar(&dryRun, "dry-run", false, "print what would run, in order, and run nothing")
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	project, err := loadProject(pf.file)
+	if err != nil {
+		return err
+	}
+	opts.Stdout, opts.Stderr = stdout, stderr
+	opts.Logger = clilog.New(stderr, "wasmtasks")
+	if pf.cacheDir != "" || !dryRun {
+		eng, err := newEngine(project.File, pf.cacheDir, stderr)
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		opts.Engine = eng
+	}
+	r, err := tasks.NewRunner(project, opts)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if dryRun {
+		return r.DryRun(stdout, fs.Args()...)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := r.Run(ctx, fs.Args()...)
+	sum.Print(stderr)
+	return err
+}
+
+// loadProject finds and loads the task file; every problem in it is
+// printed, and the exit status is 2.
+func loadProject(name string) (*tasks.Project, error) {
+	f, err := loadTaskFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return tasks.NewProject(f), nil
+}
+
+// newEngine makes the engine for a task file: the flag's store folder wins
+// over the file's cache_dir, which wins over the default.
+func newEngine(f *schema.File, flagDir string, stderr io.Writer) (*runner.Engine, error) {
+	dir := f.CacheDir.Abs
+	if flagDir != "" {
+		dir = flagDir
+	}
+	return runner.NewEngine(runner.Options{CacheDir: dir, Logger: clilog.New(stderr, "wasmtasks")})
+}
+
+const listUsage = `Usage: wasmtasks list [-f FILE] [--json]
+
+Lists the tasks with their descriptions and dependencies.
+
+Flags:
+`
+
+func listCmd(args []string, stdout, stderr io.Writer) error {
+	var pf projectFlags
+	fs := newFlagSet("list", listUsage, stderr)
+	fs.StringVar(&pf.file, "f", "", "the task `FILE` (default: the nearest wasmtasks.yaml)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	project, err := loadProject(pf.file)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return project.ListJSON(stdout)
+	}
+	project.List(stdout)
+	return nil
+}
+
+const compileUsage = `Usage: wasmtasks compile [-f FILE] [--cache-dir DIR]
+
+Compiles every program the task file names into the store of compiled code,
+so that the next run starts in milliseconds: for warming a CI cache.
+
+Flags:
+`
+
+func compileCmd(args []string, stdout, stderr io.Writer) error {
+	var pf projectFlags
+	fs := newFlagSet("compile", compileUsage, stderr)
+	pf.register(fs)
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	project, err := loadProject(pf.file)
+	if err != nil {
+		return err
+	}
+	eng, err := newEngine(project.File, pf.cacheDir, stderr)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	var failed error
+	for _, c := range project.File.Components {
+		kind, src, err := eng.Load(c.Path.Abs)
+		if err != nil {
+			fmt.Fprintf(stderr, "wasmtasks: %s: %v\n", c.Name, err)
+			failed = silentExit(exitFailed)
+			continue
+		}
+		fmt.Fprintf(stdout, "%-20s %-9s %s\n", c.Name, kind, src)
+	}
+	return failed
+}

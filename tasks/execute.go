@@ -1,0 +1,95 @@
+package tasks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/wasmtasks/wasmtasks/runner"
+	"github.com/wasmtasks/wasmtasks/schema"
+)
+
+// stderrTail is how many lines of a failed task's stderr the summary shows
+// again.
+const stderrTail = 10
+
+// readProgram reads the program and checks its pinned SHA-256.
+func readProgram(s *spec) ([]byte, string, error) {
+	wasm, err := os.ReadFile(s.program)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(wasm)
+	digest := hex.EncodeToString(sum[:])
+	if s.sha256 != "" && s.sha256 != digest {
+		return nil, "", fmt.Errorf("%s has SHA-256 %s, but the task file pins %s; update the pin if the new program is trusted", s.program, digest, s.sha256)
+	}
+	return wasm, digest, nil
+}
+
+// execute runs the task's program with its streams connected.
+func (r *Runner) execute(t *schema.Task, s *spec, wasm []byte, res *Result) (runner.Result, error) {
+	cmd := r.engine.Command(s.program)
+	cmd.Wasm, cmd.Args, cmd.Env, cmd.Dirs = wasm, s.args, s.env, s.dirs
+	if cmd.Env == nil {
+		cmd.Env = []string{}
+	}
+	cmd.Timeout = timeDuration(s.timeout)
+	cmd.MemoryLimit = int64(s.memory)
+
+	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
+	defer finish()
+	tl := &tail{max: stderrTail}
+	var pending []*pendingFile
+	ok := false
+	defer func() {
+		for _, p := range pending {
+			p.finish(ok)
+		}
+	}()
+	open := func(o schema.Output, console io.Writer) (io.Writer, error) {
+		switch o.Mode {
+		case schema.StreamDiscard:
+			return nil, nil
+		case schema.StreamFile:
+			p, err := newPendingFile(o.File.Abs, o.Append)
+			if err != nil {
+				return nil, err
+			}
+			pending = append(pending, p)
+			return p, nil
+		}
+		return console, nil
+	}
+	stdout, err := open(s.stdout, consoleOut)
+	if err != nil {
+		return runner.Result{}, fmt.Errorf("stdout: %w", err)
+	}
+	stderr, err := open(s.stderr, consoleErr)
+	if err != nil {
+		return runner.Result{}, fmt.Errorf("stderr: %w", err)
+	}
+	cmd.Stdout = stdout
+	if stderr == nil {
+		cmd.Stderr = tl
+	} else {
+		cmd.Stderr = io.MultiWriter(stderr, tl)
+	}
+	switch s.stdin.Mode {
+	case schema.StreamInherit:
+		cmd.Stdin = os.Stdin
+	case schema.StreamFile:
+		f, err := os.Open(s.stdin.File.Abs)
+		if err != nil {
+			return runner.Result{}, fmt.Errorf("stdin: %w", err)
+		}
+		defer f.Close()
+		cmd.Stdin = f
+	}
+	rr, err := cmd.Run(r.ctx)
+	res.Stderr = tl.text()
+	ok = err == nil
+	return rr, err
+}

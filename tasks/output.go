@@ -1,0 +1,252 @@
+package tasks
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Output modes: how the output of tasks that run at the same time is shown.
+const (
+	// Prefixed starts every line with [task]; lines of different tasks
+	// never mix. The default when tasks can run in parallel.
+	Prefixed = "prefixed"
+	// Grouped holds each task's output and prints it whole when the task
+	// ends.
+	Grouped = "grouped"
+	// Interleaved passes output through as the programs write it.
+	Interleaved = "interleaved"
+)
+
+// maxLine is the longest partial line held back in prefixed mode; a longer
+// one is printed in pieces so that memory stays bounded.
+const maxLine = 64 << 10
+
+// console is the terminal (or whatever Stdout and Stderr are) that all
+// tasks share; one lock keeps their writes whole.
+type console struct {
+	mu             sync.Mutex
+	stdout, stderr io.Writer
+	mode           string
+}
+
+// taskStreams returns the writers a task's stdout and stderr go to, and a
+// function that flushes what they hold when the task ends.
+func (c *console) taskStreams(name string) (stdout, stderr io.Writer, finish func()) {
+	switch c.mode {
+	case Grouped:
+		g := &group{c: c}
+		return g.stream(c.stdout), g.stream(c.stderr), g.flush
+	case Interleaved:
+		return &locked{c: c, w: c.stdout}, &locked{c: c, w: c.stderr}, func() {}
+	default:
+		prefix := "[" + name + "] "
+		o := &prefixer{c: c, w: c.stdout, prefix: prefix}
+		e := &prefixer{c: c, w: c.stderr, prefix: prefix}
+		return o, e, func() { o.flush(); e.flush() }
+	}
+}
+
+// printf writes a line of wasmtasks' own to stderr.
+func (c *console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.stderr, format, args...)
+}
+
+type locked struct {
+	c *console
+	w io.Writer
+}
+
+func (l *locked) Write(p []byte) (int, error) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// prefixer writes whole lines, each starting with the task's name.
+type prefixer struct {
+	c      *console
+	w      io.Writer
+	prefix string
+	buf    []byte
+}
+
+func (p *prefixer) Write(b []byte) (int, error) {
+	p.buf = append(p.buf, b...)
+	i := bytes.LastIndexByte(p.buf, '\n')
+	if i < 0 && len(p.buf) < maxLine {
+		return len(b), nil
+	}
+	if i < 0 {
+		i = len(p.buf) - 1
+		p.buf = append(p.buf, '\n') // too long to hold: print it in pieces
+		i++
+	}
+	p.emit(p.buf[:i+1])
+	p.buf = append(p.buf[:0], p.buf[i+1:]...)
+	return len(b), nil
+}
+
+func (p *prefixer) emit(lines []byte) {
+	var out bytes.Buffer
+	for len(lines) > 0 {
+		j := bytes.IndexByte(lines, '\n')
+		out.WriteString(p.prefix)
+		out.Write(lines[:j+1])
+		lines = lines[j+1:]
+	}
+	p.c.mu.Lock()
+	defer p.c.mu.Unlock()
+	p.w.Write(out.Bytes())
+}
+
+func (p *prefixer) flush() {
+	if len(p.buf) > 0 {
+		p.emit(append(p.buf, '\n'))
+		p.buf = nil
+	}
+}
+
+// group holds a task's output, in the order it was written, until the
+// task ends.
+type group struct {
+	c      *console
+	mu     sync.Mutex
+	chunks []chunk
+}
+
+type chunk struct {
+	w    io.Writer
+	data []byte
+}
+
+func (g *group) stream(w io.Writer) io.Writer {
+	return writerFunc(func(b []byte) (int, error) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if n := len(g.chunks); n > 0 && g.chunks[n-1].w == w {
+			g.chunks[n-1].data = append(g.chunks[n-1].data, b...)
+		} else {
+			g.chunks = append(g.chunks, chunk{w: w, data: append([]byte(nil), b...)})
+		}
+		return len(b), nil
+	})
+}
+
+func (g *group) flush() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.c.mu.Lock()
+	defer g.c.mu.Unlock()
+	for _, ch := range g.chunks {
+		ch.w.Write(ch.data)
+	}
+	g.chunks = nil
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// tail keeps the last lines written to it, for the failure report.
+type tail struct {
+	mu    sync.Mutex
+	lines []string
+	part  []byte
+	max   int
+}
+
+func (t *tail) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.part = append(t.part, b...)
+	for {
+		i := bytes.IndexByte(t.part, '\n')
+		if i < 0 {
+			break
+		}
+		t.add(string(t.part[:i]))
+		t.part = t.part[i+1:]
+	}
+	if len(t.part) > maxLine {
+		t.part = t.part[len(t.part)-maxLine:]
+	}
+	return len(b), nil
+}
+
+func (t *tail) add(line string) {
+	t.lines = append(t.lines, line)
+	if len(t.lines) > t.max {
+		t.lines = t.lines[len(t.lines)-t.max:]
+	}
+}
+
+// Lines returns the last lines, the unfinished one included.
+func (t *tail) text() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := append([]string(nil), t.lines...)
+	if len(t.part) > 0 {
+		out = append(out, string(t.part))
+	}
+	if len(out) > t.max {
+		out = out[len(out)-t.max:]
+	}
+	return out
+}
+
+// pendingFile is a task's output file, written to a temporary file beside
+// it and renamed into place only when the task succeeds: a failed or
+// interrupted task never leaves half an output that a later run would take
+// as done.
+type pendingFile struct {
+	path string
+	f    *os.File
+}
+
+func newPendingFile(path string, appendTo bool) (*pendingFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	if appendTo {
+		if old, err := os.Open(path); err == nil {
+			_, err = io.Copy(f, old)
+			old.Close()
+			if err != nil {
+				f.Close()
+				os.Remove(f.Name())
+				return nil, err
+			}
+		}
+	}
+	return &pendingFile{path: path, f: f}, nil
+}
+
+func (p *pendingFile) Write(b []byte) (int, error) { return p.f.Write(b) }
+
+// finish renames the file into place when keep is set, and removes it
+// otherwise.
+func (p *pendingFile) finish(keep bool) error {
+	err := p.f.Close()
+	if keep && err == nil {
+		if err = os.Rename(p.f.Name(), p.path); err == nil {
+			return nil
+		}
+	}
+	os.Remove(p.f.Name())
+	return err
+}
+
+func indent(lines []string) string {
+	return "    " + strings.Join(lines, "\n    ")
+}

@@ -1,0 +1,89 @@
+package tasks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wasmtasks/wasmtasks/schema"
+)
+
+// Project is a loaded task file: its tasks by name and in file order.
+type Project struct {
+	File  *schema.File
+	tasks map[string]*schema.Task
+	comps map[string]*schema.Component
+}
+
+// Load reads and validates the task file at path. Its problems come back as
+// schema.Errors, which print as FILE:LINE:COL lines and exit with status 2.
+func Load(path string) (*Project, error) {
+	f, err := schema.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewProject(f), nil
+}
+
+// NewProject wraps a validated task file.
+func NewProject(f *schema.File) *Project {
+	p := &Project{File: f, tasks: map[string]*schema.Task{}, comps: map[string]*schema.Component{}}
+	for _, t := range f.Tasks {
+		p.tasks[t.Name] = t
+	}
+	for _, c := range f.Components {
+		p.comps[c.Name] = c
+	}
+	return p
+}
+
+// Tasks returns the tasks in file order.
+func (p *Project) Tasks() []*schema.Task { return p.File.Tasks }
+
+// plan returns the named tasks and everything they depend on, dependencies
+// before the tasks that need them; no names means every task.
+func (p *Project) plan(names []string) ([]*schema.Task, error) {
+	if len(names) == 0 {
+		for _, t := range p.File.Tasks {
+			names = append(names, t.Name)
+		}
+	}
+	var order []*schema.Task
+	seen := map[string]bool{}
+	var visit func(t *schema.Task)
+	visit = func(t *schema.Task) {
+		if seen[t.Name] {
+			return
+		}
+		seen[t.Name] = true
+		for _, d := range t.Deps {
+			visit(p.tasks[d.Name])
+		}
+		order = append(order, t)
+	}
+	for _, n := range names {
+		t, ok := p.tasks[n]
+		if !ok {
+			return nil, &UsageError{fmt.Sprintf("no task %q in %s%s", n, p.File.Path, p.knownTasks())}
+		}
+		visit(t)
+	}
+	return order, nil
+}
+
+func (p *Project) knownTasks() string {
+	if len(p.File.Tasks) == 0 {
+		return "; it defines no tasks"
+	}
+	var names []string
+	for _, t := range p.File.Tasks {
+		names = append(names, t.Name)
+	}
+	return "; tasks: " + strings.Join(names, ", ")
+}
+
+// UsageError is a mistake in how wasmtasks was called, such as an unknown
+// task name; it exits with status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string   { return e.Msg }
+func (e *UsageError) ExitStatus() int { return 2 }

@@ -1,0 +1,200 @@
+package tasks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+
+	"github.com/wasmtasks/wasmtasks/schema"
+)
+
+// stateDir is the folder next to the task file where wasmtasks keeps what
+// it knows about past runs.
+const stateDir = ".wasmtasks"
+
+// state is the content of .wasmtasks/state.json: for each task that has
+// inputs, what its last successful run saw.
+type state struct {
+	Version int                   `json:"version"`
+	Tasks   map[string]taskRecord `json:"tasks"`
+}
+
+type taskRecord struct {
+	// Inputs covers the program, its settings and the content of every
+	// input file; Outputs the content of every output file after the run.
+	Inputs  string `json:"inputs"`
+	Outputs string `json:"outputs"`
+}
+
+const stateVersion = 1
+
+// stateStore reads and writes the state file. Updates hold an exclusive
+// lock on a file beside it, so two wasmtasks processes on one project never
+// lose each other's records, and go through a temporary file and a rename,
+// so a crash never leaves half a state file.
+type stateStore struct {
+	dir string
+}
+
+func (s stateStore) path() string { return filepath.Join(s.dir, "state.json") }
+
+// load returns the recorded state; a missing or unreadable file is an
+// empty state (every task then simply runs).
+func (s stateStore) load() state {
+	st := state{Version: stateVersion, Tasks: map[string]taskRecord{}}
+	b, err := os.ReadFile(s.path())
+	if err != nil {
+		return st
+	}
+	var got state
+	if json.Unmarshal(b, &got) != nil || got.Version != stateVersion || got.Tasks == nil {
+		return st
+	}
+	return got
+}
+
+// record stores a task's record, or removes it when rec is nil.
+func (s stateStore) record(task string, rec *taskRecord) error {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	unlock, err := lockFile(filepath.Join(s.dir, "state.lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := s.load()
+	if rec == nil {
+		delete(st.Tasks, task)
+	} else {
+		st.Tasks[task] = *rec
+	}
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(s.path(), append(b, '\n'))
+}
+
+func lockFile(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it
+// and renames it over path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// hashFiles returns a digest of the named files' paths and contents, and
+// an error if one cannot be read.
+func hashFiles(root string, files []string) (string, error) {
+	h := sha256.New()
+	for _, f := range files {
+		sum, err := hashFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", sum, f)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fingerprint digests everything that decides what a task does: its
+// program, argv, environment, folders and streams, and its input files.
+func (s *spec) fingerprint(root, programDigest string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "program %s\n", programDigest)
+	for _, a := range s.args[1:] {
+		fmt.Fprintf(h, "arg %q\n", a)
+	}
+	env := append([]string{}, s.env...)
+	sort.Strings(env)
+	for _, e := range env {
+		fmt.Fprintf(h, "env %q\n", e)
+	}
+	for _, d := range s.dirs {
+		fmt.Fprintf(h, "dir %q %q %v\n", d.Host, d.Guest, d.ReadOnly)
+	}
+	fmt.Fprintf(h, "stdin %s %q\nstdout %s %q %v\nstderr %s %q %v\n",
+		s.stdin.Mode, s.stdin.File.Abs, s.stdout.Mode, s.stdout.File.Abs, s.stdout.Append,
+		s.stderr.Mode, s.stderr.File.Abs, s.stderr.Append)
+	inputs, err := expandGlobs(root, patterns(s.task.Inputs))
+	if err != nil {
+		return "", err
+	}
+	sum, err := hashFiles(root, inputs)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "inputs %s\n", sum)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// outputsDigest digests the task's output files as they are now.
+func (s *spec) outputsDigest(root string) (string, error) {
+	outputs, err := expandGlobs(root, patterns(s.task.Outputs))
+	if err != nil {
+		return "", err
+	}
+	return hashFiles(root, outputs)
+}
+
+func patterns(gs []schema.Glob) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.Pattern
+	}
+	return out
+}
+
+// upToDate reports whether the task's last successful run saw the same
+// fingerprint and left the outputs that are there now.
+func (s stateStore) upToDate(task, fingerprint, outputs string) bool {
+	rec, ok := s.load().Tasks[task]
+	return ok && rec.Inputs == fingerprint && rec.Outputs == outputs
+}
