@@ -5,12 +5,14 @@
 package main
 
 import (
+	"context"
 	"os"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
 	"github.com/wasmtasks/wasmtasks/internal/toolchain"
+	"github.com/wasmtasks/wasmtasks/mage/wasmtasks"
 )
 
 // Deps installs what building the example and test programs needs: the
@@ -23,29 +25,39 @@ func Deps() error {
 	return toolchain.EnsureNPM(os.Stdout, ".")
 }
 
-// Test installs what the tests need and runs every test with the race
-// detector.
+// Test installs what the tests need, runs every test with the race
+// detector, then fuzzes the task-file parser for a short while.
 func Test() error {
-	if err := Deps(); err != nil {
+	mg.Deps(Deps)
+	if err := sh.RunV("go", "test", "-race", "-count=1", "./..."); err != nil {
 		return err
 	}
-	return sh.RunV("go", "test", "-race", "-count=1", "./...")
+	return sh.RunV("go", "test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s")
 }
+
+// Run groups the targets that run wasmtasks.yaml.
+type Run mg.Namespace
+
+// All runs every task of wasmtasks.yaml, dependencies first.
+func (Run) All(ctx context.Context) error { return wasmtasks.Run{}.All(ctx) }
+
+// Task runs the named task and its dependencies.
+func (Run) Task(ctx context.Context, name string) error { return wasmtasks.Run{}.Task(ctx, name) }
+
+// List prints the tasks of wasmtasks.yaml.
+func List() error { return wasmtasks.List() }
+
+// Check validates wasmtasks.yaml.
+func Check() error { return wasmtasks.Check() }
 
 // Cache groups the targets that manage the store of compiled code.
 type Cache mg.Namespace
 
 // Info prints the store's folder, entries and size.
-func (Cache) Info() error { return wasmtasks("cache", "info") }
+func (Cache) Info() error { return wasmtasks.Cache{}.Info() }
 
 // Prune shrinks the store to its cap, least recently used first.
-func (Cache) Prune() error { return wasmtasks("cache", "prune") }
+func (Cache) Prune() error { return wasmtasks.Cache{}.Prune() }
 
 // Clear removes every entry from the store.
-func (Cache) Clear() error { return wasmtasks("cache", "clear") }
-
-// wasmtasks runs the command-line front end, so that mage targets and the
-// command share one implementation and one exit status.
-func wasmtasks(args ...string) error {
-	return sh.RunV("go", append([]string{"run", "./cmd/wasmtasks"}, args...)...)
-}
+func (Cache) Clear() error { return wasmtasks.Cache{}.Clear() }

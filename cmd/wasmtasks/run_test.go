@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/testprog"
+)
+
+// taskDir writes a task file in which PROBE stands for the probe component.
+func taskDir(t *testing.T, yaml string) string {
+	t.Helper()
+	dir := t.TempDir()
+	yaml = strings.ReplaceAll(yaml, "PROBE", testprog.Component(t, "probe"))
+	if err := os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+const cliTasks = `version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  hello: {component: probe, description: Says hello., args: [args, hi]}
+  fails: {component: probe, args: [fail, "it broke"], deps: [hello]}
+  spin:
+    component: probe
+    args: [lines, "100000000", spin]
+    stdout: {file: out/spin.txt}
+`
+
+func TestRunCommand(t *testing.T) {
+	dir := taskDir(t, cliTasks)
+	sub := filepath.Join(dir, "sub", "deeper")
+	os.MkdirAll(sub, 0o755)
+	tests := []struct {
+		name, dir string
+		args      []string
+		status    int
+		stdout    string
+		stderr    []string
+	}{
+		{"one task", dir, []string{"run", "hello"}, 0, "[hello] probe", []string{"hello  ok"}},
+		{"found upwards", sub, []string{"run", "hello"}, 0, "[hello] probe", nil},
+		{"failure", dir, []string{"run", "-j", "1", "fails"}, 1, "[hello] hi", []string{"fails  failed (exit 1)", "--- fails failed: exit status 1", "    it broke", "wasmtasks: task fails failed"}},
+		{"unknown task", dir, []string{"run", "nope"}, 2, "", []string{`no task "nope"`}},
+		{"bad output mode", dir, []string{"run", "--output", "fancy", "hello"}, 2, "", []string{"unknown output mode"}},
+		{"dry run", dir, []string{"run", "--dry-run", "fails"}, 0, "1. hello (would run)", nil},
+		{"list", dir, []string{"list"}, 0, "hello  Says hello.  -", nil},
+		{"list json", dir, []string{"list", "--json"}, 0, `"description": "Says hello."`, nil},
+		{"validate", dir, []string{"validate"}, 0, "wasmtasks.yaml is valid: 1 component, 3 tasks", nil},
+		{"compile", dir, []string{"compile"}, 0, "probe                component", nil},
+		{"no task file", t.TempDir(), []string{"run"}, 2, "", []string{"no wasmtasks.yaml found"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := wasmtasks(t, tt.dir, "", tt.args...)
+			if r.status != tt.status {
+				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", r.status, tt.status, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, r.stdout)
+			}
+			for _, want := range tt.stderr {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+		})
+	}
+	bad := taskDir(t, "version: 1\ntasks:\n  a: {component: missing}\n")
+	r := wasmtasks(t, bad, "", "run")
+	if r.status != 2 || !strings.Contains(r.stderr, "wasmtasks.yaml:3:18: unknown component \"missing\"") {
+		t.Errorf("bad task file: %+v", r)
+	}
+}
+
+// TestRunInterrupted sends SIGINT while a task writes its output file: the
+// command exits 130 and leaves no half-written output.
+func TestRunInterrupted(t *testing.T) {
+	dir := taskDir(t, cliTasks)
+	cmd := exec.Command(binary, "run", "spin")
+	cmd.Dir = dir
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the output is being written.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		temps, _ := filepath.Glob(filepath.Join(dir, "out", ".spin.txt.tmp-*"))
+		if len(temps) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if got := cmd.ProcessState.ExitCode(); got != exitSignal {
+		t.Errorf("exit status %d, want %d\n%s", got, exitSignal, errb.String())
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "out"))
+	for _, e := range entries {
+		t.Errorf("interrupted run left %s", e.Name())
+	}
+	if !strings.Contains(errb.String(), "spin  stopped") {
+		t.Errorf("summary lacks the stopped task:\n%s", errb.String())
+	}
+}

@@ -1,0 +1,159 @@
+// Package wasmtasks gives a magefile the wasmtasks targets. Import it with
+//
+//	import (
+//		//mage:import
+//		_ "github.com/wasmtasks/wasmtasks/mage/wasmtasks"
+//	)
+//
+// and `mage run:all`, `mage run:task NAME`, `mage list`, `mage check` and
+// `mage cache:prune` (also cache:info, cache:clear) run the nearest
+// wasmtasks.yaml, with the same exit statuses as the wasmtasks command: 1
+// when a task failed, 2 for a bad task file, 130 when interrupted.
+//
+// Targets of your own can depend on tasks with [Task]:
+//
+//	func Build() { mg.Deps(wasmtasks.Task("generate")) }
+//
+// Within one mage invocation every task runs at most once, on one shared
+// engine, however many targets ask for it.
+package wasmtasks
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/runner/cache"
+	"github.com/wasmtasks/wasmtasks/tasks"
+)
+
+// Run groups the targets that run tasks.
+type Run mg.Namespace
+
+// All runs every task of wasmtasks.yaml, dependencies first.
+func (Run) All(ctx context.Context) error { return runTasks(ctx) }
+
+// Task runs the named task and its dependencies.
+func (Run) Task(ctx context.Context, name string) error { return runTasks(ctx, name) }
+
+// List prints the tasks of wasmtasks.yaml with their descriptions.
+func List() error {
+	p, err := load()
+	if err != nil {
+		return err
+	}
+	p.List(os.Stdout)
+	return nil
+}
+
+// Check validates wasmtasks.yaml and prints every problem in it.
+func Check() error {
+	p, err := load()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s is valid\n", p.File.Path)
+	return nil
+}
+
+// Cache groups the targets that manage the store of compiled code.
+type Cache mg.Namespace
+
+// Info prints the store's folder, entries and size.
+func (Cache) Info() error {
+	c, err := openCache()
+	if err != nil {
+		return err
+	}
+	info, err := c.Info()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("folder:   %s\nentries:  %d\nsize:     %s of %s\n", info.Dir, info.Entries, bytesize.Format(info.Bytes), bytesize.Format(info.MaxBytes))
+	return nil
+}
+
+// Prune shrinks the store to its cap, least recently used first.
+func (Cache) Prune() error {
+	c, err := openCache()
+	if err != nil {
+		return err
+	}
+	removed, freed, err := c.Prune()
+	if err == nil {
+		fmt.Printf("removed %d files, freed %s\n", removed, bytesize.Format(freed))
+	}
+	return err
+}
+
+// Clear removes every entry from the store.
+func (Cache) Clear() error {
+	c, err := openCache()
+	if err != nil {
+		return err
+	}
+	return c.Clear()
+}
+
+// Task returns the named task as a mage function, for mg.Deps: mage runs it
+// once per invocation, and tasks it shares with other targets run once too.
+func Task(name string) mg.Fn { return taskFn(name) }
+
+type taskFn string
+
+func (t taskFn) Name() string                  { return "wasmtasks:" + string(t) }
+func (t taskFn) ID() string                    { return "wasmtasks-task:" + string(t) }
+func (t taskFn) Run(ctx context.Context) error { return runTasks(ctx, string(t)) }
+
+// session is what one mage invocation shares: the project and its runner.
+var session struct {
+	once    sync.Once
+	project *tasks.Project
+	runner  *tasks.Runner
+	err     error
+}
+
+func load() (*tasks.Project, error) {
+	path, err := tasks.Find(".", "")
+	if err != nil {
+		return nil, mg.Fatal(2, err)
+	}
+	return tasks.Load(path)
+}
+
+func runTasks(ctx context.Context, names ...string) error {
+	session.once.Do(func() {
+		session.project, session.err = load()
+		if session.err == nil {
+			session.runner, session.err = tasks.NewRunner(session.project, tasks.Options{
+				Logger: clilog.New(os.Stderr, "wasmtasks"),
+			})
+		}
+	})
+	if session.err != nil {
+		return session.err
+	}
+	sum, err := session.runner.Run(ctx, names...)
+	sum.Print(os.Stderr)
+	return err
+}
+
+func openCache() (*cache.Cache, error) {
+	dir := ""
+	if p, err := load(); err == nil {
+		dir = p.File.CacheDir.Abs
+	}
+	if dir == "" {
+		d, err := cache.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return cache.Open(dir, 0, clilog.New(os.Stderr, "wasmtasks"))
+}
