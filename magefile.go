@@ -11,7 +11,8 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
-	"github.com/wasmtasks/wasmtasks/internal/toolchain"
+	"github.com/wasmtasks/wasmtasks/internal/examples"
+	"github.com/wasmtasks/wasmtasks/internal/wasmbuild"
 	"github.com/wasmtasks/wasmtasks/mage/wasmtasks"
 )
 
@@ -19,10 +20,17 @@ import (
 // Debian packages for C to WASI (when run as root) and the pinned npm
 // packages.
 func Deps() error {
-	if err := toolchain.EnsureDebian(os.Stdout, toolchain.DebianPackages...); err != nil {
+	if err := wasmbuild.EnsureDebian(os.Stdout); err != nil {
 		return err
 	}
-	return toolchain.EnsureNPM(os.Stdout, ".")
+	return wasmbuild.EnsureJCO(".")
+}
+
+// Examples builds the example programs into examples/build/, rebuilding only
+// what changed.
+func Examples() error {
+	mg.Deps(Deps)
+	return examples.Build(".", os.Stdout)
 }
 
 // Test installs what the tests need, runs every test with the race
@@ -39,10 +47,16 @@ func Test() error {
 type Run mg.Namespace
 
 // All runs every task of wasmtasks.yaml, dependencies first.
-func (Run) All(ctx context.Context) error { return wasmtasks.Run{}.All(ctx) }
+func (Run) All(ctx context.Context) error {
+	mg.Deps(Examples)
+	return wasmtasks.Run{}.All(ctx)
+}
 
 // Task runs the named task and its dependencies.
-func (Run) Task(ctx context.Context, name string) error { return wasmtasks.Run{}.Task(ctx, name) }
+func (Run) Task(ctx context.Context, name string) error {
+	mg.Deps(Examples)
+	return wasmtasks.Run{}.Task(ctx, name)
+}
 
 // List prints the tasks of wasmtasks.yaml.
 func List() error { return wasmtasks.List() }

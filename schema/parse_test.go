@@ -1,12 +1,15 @@
 package schema
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/examples"
 )
 
 func TestParseGoodFile(t *testing.T) {
@@ -60,6 +63,10 @@ func TestParseGoodFile(t *testing.T) {
 // TestRepositoryTaskFilesValidate validates every task file in the
 // repository outside testdata/bad: the examples must stay correct.
 func TestRepositoryTaskFilesValidate(t *testing.T) {
+	// The task files name the example programs, which must exist.
+	if err := examples.Build("..", io.Discard); err != nil {
+		t.Fatal(err)
+	}
 	var found int
 	filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
 		if err != nil {

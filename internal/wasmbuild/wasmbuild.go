@@ -1,0 +1,128 @@
+// Package wasmbuild turns sources into WASI programs: C through Debian's
+// clang and wasi-libc into preview1 modules, Go with GOOS=wasip1 into
+// preview1 modules, and modules into wasi:cli components with the preview1
+// adapter of the pinned npm package @bytecodealliance/jco. The example
+// builder and the test programs share it.
+package wasmbuild
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+)
+
+// CFlags are the flags every C program is compiled with.
+var CFlags = []string{"--target=wasm32-wasi", "-O2", "-Wall", "-Werror"}
+
+// DebianPackages provide clang's WASI target.
+const DebianPackages = "clang lld wasi-libc libclang-rt-dev-wasm32"
+
+// C compiles one C file into a preview1 module at out; a reactor has no
+// main and exports no _start.
+func C(src, out string, reactor bool) error {
+	if err := checkC(); err != nil {
+		return err
+	}
+	args := append([]string{}, CFlags...)
+	if reactor {
+		args = append(args, "-mexec-model=reactor")
+	}
+	return run(exec.Command("clang", append(args, "-o", out, src)...))
+}
+
+// Go builds the Go main package in dir into a preview1 module at out.
+func Go(dir, out string) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-o", abs, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
+	return run(cmd)
+}
+
+// Component wraps the preview1 module core into a wasi:cli component at
+// out, with the command adapter (or the reactor adapter). root is the
+// repository, whose node_modules holds jco; it is installed when missing.
+func Component(root, core, out string, reactor bool) error {
+	if err := EnsureJCO(root); err != nil {
+		return err
+	}
+	adapter := "--wasi-command"
+	if reactor {
+		adapter = "--wasi-reactor"
+	}
+	return run(exec.Command(jcoPath(root), "new", core, adapter, "-o", out))
+}
+
+func checkC() error {
+	if _, err := exec.LookPath("clang"); err != nil {
+		return fmt.Errorf("clang not found; install the C toolchain for WASI: apt-get install -y %s", DebianPackages)
+	}
+	if _, err := os.Stat("/usr/include/wasm32-wasi/stdio.h"); err != nil {
+		return fmt.Errorf("wasi-libc not found; install it: apt-get install -y %s", DebianPackages)
+	}
+	return nil
+}
+
+func jcoPath(root string) string { return filepath.Join(root, "node_modules", ".bin", "jco") }
+
+// EnsureJCO runs `npm ci` in root when jco is not installed or the lock
+// file changed since, holding a lock so that several processes (test
+// binaries of several packages) do not install at the same time.
+func EnsureJCO(root string) error {
+	if npmCurrent(root) {
+		return nil
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return errors.New("npm not found; install Node.js 20 or later with npm to build components")
+	}
+	lock, err := os.OpenFile(filepath.Join(root, ".npm-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	if npmCurrent(root) {
+		return nil // another process installed it while we waited
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = root
+	return run(cmd)
+}
+
+// npmCurrent reports whether node_modules holds what package-lock.json pins.
+func npmCurrent(root string) bool {
+	lock, err1 := os.Stat(filepath.Join(root, "package-lock.json"))
+	installed, err2 := os.Stat(filepath.Join(root, "node_modules", ".package-lock.json"))
+	_, err3 := os.Stat(jcoPath(root))
+	return err1 == nil && err2 == nil && err3 == nil && !installed.ModTime().Before(lock.ModTime())
+}
+
+// ToolsDigest identifies the tool versions that shape a build: the C flags
+// and the npm lock file (which pins jco and its adapter).
+func ToolsDigest(root string) string {
+	lock, _ := os.ReadFile(filepath.Join(root, "package-lock.json"))
+	h := sha256.New()
+	fmt.Fprintln(h, CFlags)
+	h.Write(lock)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func run(cmd *exec.Cmd) error {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %v\n%s", cmd.String(), err, out.String())
+	}
+	return nil
+}
