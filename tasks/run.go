@@ -20,7 +20,9 @@ import (
 type Options struct {
 	// Jobs is how many tasks may run at once; 0 means the number of CPUs.
 	Jobs int
-	// Output is Prefixed, Grouped or Interleaved; "" means Prefixed.
+	// Output is Prefixed, Grouped or Interleaved; "" means Prefixed when
+	// tasks can run in parallel and Interleaved (the raw output) when
+	// Jobs is 1.
 	Output string
 	// KeepGoing runs every task that does not depend on a failed one,
 	// instead of stopping at the first failure.
@@ -72,6 +74,9 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 	switch opts.Output {
 	case "":
 		opts.Output = Prefixed
+		if opts.Jobs == 1 {
+			opts.Output = Interleaved
+		}
 	case Prefixed, Grouped, Interleaved:
 	default:
 		return nil, &UsageError{fmt.Sprintf("unknown output mode %q; want prefixed, grouped or interleaved", opts.Output)}

@@ -67,7 +67,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stderr)
 	pf.register(fs)
 	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
-	fs.StringVar(&opts.Output, "output", "", "show output `prefixed` ([task] on every line, the default), grouped (each task's whole output at its end) or interleaved")
+	fs.StringVar(&opts.Output, "output", "", "show output `prefixed` ([task] on every line; the default unless -j 1), grouped (each task's whole output at its end) or interleaved (raw; the default with -j 1)")
 	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
 	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
 	fs.BoolVar(&dryRun, "dry-run", false, "print what would run, in order, and run nothing")

@@ -49,7 +49,7 @@ func TestRunCommand(t *testing.T) {
 	}{
 		{"one task", dir, []string{"run", "hello"}, 0, "[hello] probe", []string{"hello  ok"}},
 		{"found upwards", sub, []string{"run", "hello"}, 0, "[hello] probe", nil},
-		{"failure", dir, []string{"run", "-j", "1", "fails"}, 1, "[hello] hi", []string{"fails  failed (exit 1)", "--- fails failed: exit status 1", "    it broke", "wasmtasks: task fails failed"}},
+		{"failure", dir, []string{"run", "-j", "1", "fails"}, 1, "\nargs\nhi\n", []string{"fails  failed (exit 1)", "--- fails failed: exit status 1", "    it broke", "wasmtasks: task fails failed"}},
 		{"unknown task", dir, []string{"run", "nope"}, 2, "", []string{`no task "nope"`}},
 		{"bad output mode", dir, []string{"run", "--output", "fancy", "hello"}, 2, "", []string{"unknown output mode"}},
 		{"dry run", dir, []string{"run", "--dry-run", "fails"}, 0, "1. hello (would run)", nil},
@@ -75,10 +75,13 @@ func TestRunCommand(t *testing.T) {
 			}
 		})
 	}
-	bad := taskDir(t, "version: 1\ntasks:\n  a: {component: missing}\n")
-	r := wasmtasks(t, bad, "", "run")
-	if r.status != 2 || !strings.Contains(r.stderr, "wasmtasks.yaml:3:18: unknown component \"missing\"") {
-		t.Errorf("bad task file: %+v", r)
+	bad := taskDir(t, "version: 1\ntasks:\n  a: {component: missing}\n  b: {component: missing, argz: []}\n")
+	for _, cmd := range []string{"run", "validate", "list", "compile"} {
+		r := wasmtasks(t, bad, "", cmd)
+		if r.status != 2 || !strings.Contains(r.stderr, "wasmtasks.yaml has 3 problems:\nwasmtasks.yaml:3:18: unknown component \"missing\"") ||
+			!strings.Contains(r.stderr, `wasmtasks.yaml:4:27: unknown key "argz"; did you mean "args"?`) {
+			t.Errorf("%s of a bad task file: %+v", cmd, r)
+		}
 	}
 }
 

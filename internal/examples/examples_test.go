@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -182,5 +183,22 @@ func TestPipelines(t *testing.T) {
 	var fe *tasks.FailedError
 	if !errors.As(err, &fe) || sum[0].Status != tasks.Failed {
 		t.Errorf("failing example: %v\n%s", err, out.String())
+	}
+}
+
+// TestReadmeRunAll runs the README's first command in the repository, as a
+// newcomer would, and checks that it ends with the summary.
+func TestReadmeRunAll(t *testing.T) {
+	cmd := exec.Command("go", "tool", "mage", "run:all")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "WASMTASKS_CACHE_DIR="+t.TempDir(), "MAGEFILE_CACHE="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go tool mage run:all: %v\n%s", err, out)
+	}
+	for _, want := range []string{"TASK      STATUS", "[hello] Hello, wasmtasks!", "compress  "} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
