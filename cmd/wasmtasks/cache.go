@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -28,19 +26,11 @@ Flags:
 `
 
 func cacheCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, cacheUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("cache", cacheUsage, stderr)
 	dir := fs.String("cache-dir", "", "use the store in `DIR`")
 	max := fs.String("max", "", "cap for prune, like 500MiB (default: 1GiB)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return silentExit(exitUsage)
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("cache needs one of info, prune, clear")
@@ -63,8 +53,7 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "folder:   %s\nentries:  %d\nsize:     %s of %s\n",
-			info.Dir, info.Entries, bytesize.Format(info.Bytes), bytesize.Format(info.MaxBytes))
+		fmt.Fprint(stdout, info)
 	case "prune":
 		removed, freed, err := c.Prune()
 		if err != nil {

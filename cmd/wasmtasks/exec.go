@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -47,12 +46,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func execCmd(args []string, stderr io.Writer) error {
 	var f execFlags
-	fs := flag.NewFlagSet("exec", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, execUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("exec", execUsage, stderr)
 	fs.Var(&f.env, "env", "set `NAME=VALUE` in the program's environment (repeatable)")
 	fs.BoolVar(&f.inheritEnv, "inherit-env", false, "pass this process's whole environment to the program")
 	fs.Var(&f.dirs, "dir", "give the program `HOST[::GUEST]` read-write (repeatable; GUEST defaults to HOST, relative paths under /)")
@@ -60,11 +54,8 @@ func execCmd(args []string, stderr io.Writer) error {
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop the program after `DURATION` (e.g. 30s, 2m)")
 	fs.StringVar(&f.memory, "memory", "", "cap the program's memory at `SIZE` (e.g. 512MiB, 1GiB)")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "keep compiled code in `DIR` (default $WASMTASKS_CACHE_DIR or the user cache folder)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return silentExit(exitUsage)
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError("exec needs a FILE.wasm to run")

@@ -74,7 +74,7 @@ func (Cache) Info() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("folder:   %s\nentries:  %d\nsize:     %s of %s\n", info.Dir, info.Entries, bytesize.Format(info.Bytes), bytesize.Format(info.MaxBytes))
+	fmt.Print(info)
 	return nil
 }
 

@@ -2,12 +2,15 @@ package cache
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 )
 
 // Info describes the store.
@@ -17,6 +20,12 @@ type Info struct {
 	Bytes    int64
 	MaxBytes int64
 	Stats    Stats
+}
+
+// String shows the information as `wasmtasks cache info` prints it.
+func (i Info) String() string {
+	return fmt.Sprintf("folder:   %s\nentries:  %d\nsize:     %s of %s\n",
+		i.Dir, i.Entries, bytesize.Format(i.Bytes), bytesize.Format(i.MaxBytes))
 }
 
 // Info counts the store's entries and their size.
