@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -258,6 +259,21 @@ func TestTrap(t *testing.T) {
 						t.Errorf("%s: error lacks %q:\n%s", tt.arg, want, msg)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestHeapBeyondAdapterMemory fills 64 MiB of heap in a component and then
+// writes to stdout and stderr: the preview1 adapter's own memory must not
+// be part of that heap (wasmbuild links a cabi_realloc export for this).
+func TestHeapBeyondAdapterMemory(t *testing.T) {
+	eng := newEngine(t)
+	for kind, path := range probes(t) {
+		t.Run(kind, func(t *testing.T) {
+			_, out, _, err := run(t, eng.Command(path, "fill", "64"))
+			if err != nil || out != fmt.Sprintf("filled 64 MiB (checksum %d)\n", 0xA5*64*256) {
+				t.Errorf("got %q, %v", out, err)
 			}
 		})
 	}

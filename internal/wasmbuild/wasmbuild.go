@@ -7,6 +7,7 @@ package wasmbuild
 
 import (
 	"bytes"
+	_ "embed"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -23,17 +24,32 @@ var CFlags = []string{"--target=wasm32-wasi", "-O2", "-Wall", "-Werror"}
 // DebianPackages provide clang's WASI target.
 const DebianPackages = "clang lld wasi-libc libclang-rt-dev-wasm32"
 
+//go:embed csrc/cabi_realloc.c
+var cabiRealloc []byte
+
 // C compiles one C file into a preview1 module at out; a reactor has no
-// main and exports no _start.
+// main and exports no _start. Every program gets a cabi_realloc export (see
+// csrc/cabi_realloc.c), without which a component made from it corrupts its
+// heap.
 func C(src, out string, reactor bool) error {
 	if err := checkC(); err != nil {
 		return err
 	}
+	extra, err := os.CreateTemp("", "cabi_realloc-*.c")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(extra.Name())
+	if _, err := extra.Write(cabiRealloc); err != nil {
+		extra.Close()
+		return err
+	}
+	extra.Close()
 	args := append([]string{}, CFlags...)
 	if reactor {
 		args = append(args, "-mexec-model=reactor")
 	}
-	return run(exec.Command("clang", append(args, "-o", out, src)...))
+	return run(exec.Command("clang", append(args, "-o", out, src, extra.Name())...))
 }
 
 // Go builds the Go main package in dir into a preview1 module at out.
@@ -114,6 +130,7 @@ func ToolsDigest(root string) string {
 	lock, _ := os.ReadFile(filepath.Join(root, "package-lock.json"))
 	h := sha256.New()
 	fmt.Fprintln(h, CFlags)
+	h.Write(cabiRealloc)
 	h.Write(lock)
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -97,6 +97,23 @@ static int cmd_lines(long n, const char *tag) {
   return 0;
 }
 
+// fill takes MiB of heap in one block and writes every byte of it, then
+// prints: with the heap grown past the adapter's memory, this shows that
+// the two do not overlap.
+static int cmd_fill(long mib) {
+  size_t n = (size_t)mib << 20;
+  unsigned char *p = malloc(n);
+  if (!p) {
+    fprintf(stderr, "out of memory\n");
+    return 1;
+  }
+  memset(p, 0xA5, n);
+  unsigned long sum = 0;
+  for (size_t i = 0; i < n; i += 4096) sum += p[i];
+  printf("filled %ld MiB (checksum %lu)\n", mib, sum);
+  return 0;
+}
+
 static volatile unsigned long spins;
 
 static int cmd_spin(void) {
@@ -129,6 +146,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(cmd, "alloc") && argc == 3) return cmd_alloc(atol(argv[2]));
+  if (!strcmp(cmd, "fill") && argc == 3) return cmd_fill(atol(argv[2]));
   if (!strcmp(cmd, "spin")) return cmd_spin();
   if (!strcmp(cmd, "sleep") && argc == 3) {
     usleep(atol(argv[2]) * 1000);
