@@ -130,17 +130,29 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 
 func (c *Cmd) loadProgram() (*program, Source, error) {
 	wasm := c.Wasm
+	var stamp fileStamp
 	if wasm == nil {
-		b, err := os.ReadFile(c.Path)
+		var err error
+		stamp, err = statFile(c.Path)
 		if err != nil {
 			return nil, 0, err
 		}
-		wasm = b
+		if p := c.engine.loaded(c.Path, stamp); p != nil {
+			c.kind = p.kind
+			return p, Memory, nil
+		}
+		if wasm, err = os.ReadFile(c.Path); err != nil {
+			return nil, 0, err
+		}
 	}
 	if k, err := kindOf(wasm); err == nil {
 		c.kind = k
 	}
-	return c.engine.load(wasm)
+	p, src, err := c.engine.load(wasm)
+	if err == nil && c.Wasm == nil {
+		c.engine.remember(c.Path, stamp, p)
+	}
+	return p, src, err
 }
 
 func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {

@@ -55,11 +55,13 @@ type Engine struct {
 	log   *slog.Logger
 
 	tickMu  sync.Mutex
-	running int           // guests running now
-	stopTik chan struct{} // closes to stop the epoch ticker
+	running int  // guests running now
+	ticking bool // whether the epoch ticker runs
+	closed  bool
 
 	progMu   sync.Mutex
 	programs map[digest]*loadFlight
+	files    map[string]loadedFile // program files already loaded, by path
 }
 
 // NewEngine creates an engine. A store folder that cannot be created is no
@@ -69,7 +71,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	e := &Engine{c: c, log: opts.Logger, programs: make(map[digest]*loadFlight)}
+	e := &Engine{c: c, log: opts.Logger, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -108,42 +110,52 @@ func (e *Engine) Close() error {
 		}
 		delete(e.programs, k)
 	}
+	e.files = map[string]loadedFile{}
 	e.progMu.Unlock()
+	e.tickMu.Lock()
+	e.closed = true
+	e.tickMu.Unlock()
 	e.c.Close()
 	return nil
 }
 
-// guestStarted starts the epoch ticker for the first running guest; the
-// returned func marks the guest finished and stops the ticker after the last.
-// Nothing ticks while no guest runs, so an idle engine costs nothing.
+// guestStarted makes sure the epoch ticker runs while a guest runs; the
+// returned func marks the guest finished. The ticker stops by itself once
+// no guest has run for idleTicks, so an idle engine costs nothing, and a
+// stream of short runs does not start and stop it each time.
 func (e *Engine) guestStarted() (done func()) {
 	e.tickMu.Lock()
 	defer e.tickMu.Unlock()
 	e.running++
-	if e.running == 1 {
-		e.stopTik = make(chan struct{})
-		go e.tickEpochs(e.stopTik)
+	if !e.ticking {
+		e.ticking = true
+		go e.tickEpochs()
 	}
 	return func() {
 		e.tickMu.Lock()
 		defer e.tickMu.Unlock()
 		e.running--
-		if e.running == 0 {
-			close(e.stopTik)
-		}
 	}
 }
 
-func (e *Engine) tickEpochs(stop <-chan struct{}) {
+// idleTicks is how long the ticker outlives the last running guest.
+const idleTicks = 100
+
+func (e *Engine) tickEpochs() {
 	t := time.NewTicker(tick)
 	defer t.Stop()
-	for {
-		select {
-		case <-stop:
+	idle := 0
+	for range t.C {
+		e.c.IncrementEpoch()
+		e.tickMu.Lock()
+		if e.running > 0 {
+			idle = 0
+		} else if idle++; idle >= idleTicks || e.closed {
+			e.ticking = false
+			e.tickMu.Unlock()
 			return
-		case <-t.C:
-			e.c.IncrementEpoch()
 		}
+		e.tickMu.Unlock()
 	}
 }
 

@@ -216,3 +216,32 @@ func TestProcessesRaceOnEmptyStore(t *testing.T) {
 		t.Errorf("temporary files left: %v", temps)
 	}
 }
+
+// TestReplacedProgramFileIsReloaded replaces a program file between two
+// runs of one engine: the second run must run the new program, not the one
+// remembered for the path.
+func TestReplacedProgramFileIsReloaded(t *testing.T) {
+	eng := storeEngine(t, t.TempDir(), nil)
+	path := filepath.Join(t.TempDir(), "prog.wasm")
+	copyFile := func(src string) {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path+".tmp", b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Rename(path+".tmp", path)
+	}
+	copyFile(testprog.Module(t, "probe"))
+	if res := runArgs(t, eng, path); res.Kind != Module {
+		t.Fatalf("first run: %v", res.Kind)
+	}
+	if res := runArgs(t, eng, path); res.Source != Memory {
+		t.Errorf("unchanged file: %v, want memory", res.Source)
+	}
+	copyFile(testprog.Component(t, "probe"))
+	if res := runArgs(t, eng, path); res.Kind != Component {
+		t.Errorf("after replacing the file the engine ran the old %v", res.Kind)
+	}
+}

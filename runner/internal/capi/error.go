@@ -109,14 +109,17 @@ func takeError(p *C.wasmtime_error_t) *Error {
 		return nil
 	}
 	defer C.wasmtime_error_delete(p)
+	var status C.int
+	if C.wasmtime_error_exit_status(p, &status) {
+		// An exit is not worth a message: formatting one resolves the
+		// native backtrace when RUST_BACKTRACE is set, which costs tens of
+		// milliseconds for every program that calls exit(0).
+		return &Error{Message: fmt.Sprintf("exit status %d", int(status)), Exited: true, Status: int(status)}
+	}
 	var msg C.wasm_name_t
 	C.wasmtime_error_message(p, &msg)
 	e := &Error{}
 	e.Message, e.Backtrace = parseMessage(string(takeByteVec(&msg)))
-	var status C.int
-	if C.wasmtime_error_exit_status(p, &status) {
-		e.Exited, e.Status = true, int(status)
-	}
 	return e
 }
 
