@@ -14,7 +14,7 @@ import (
 // module and a component; Go as a native binary and a preview1 module.
 type programs struct {
 	cNative, cModule, cComponent string
-	goNative, goModule          string
+	goNative, goModule           string
 }
 
 // tools are the command-line peers.

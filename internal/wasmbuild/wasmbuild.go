@@ -7,8 +7,8 @@ package wasmbuild
 
 import (
 	"bytes"
-	_ "embed"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
