@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
@@ -33,14 +34,35 @@ func Examples() error {
 	return examples.Build(".", os.Stdout)
 }
 
-// Test installs what the tests need, runs every test with the race
-// detector, then fuzzes the task-file parser for a short while.
+// Test installs what the tests need and runs every test with the race
+// detector; then the binding's and runner's tests again with a garbage
+// collection at every use of a C pointer (the wasmtasks_gcdebug tag), and a
+// short fuzzing of the task-file parser and the program loader.
 func Test() error {
 	mg.Deps(Deps)
-	if err := sh.RunV("go", "test", "-race", "-count=1", "./..."); err != nil {
-		return err
+	steps := [][]string{
+		{"test", "-race", "-count=1", "./..."},
+		{"test", "-count=1", "-tags", "wasmtasks_gcdebug", "./runner/internal/capi", "./runner"},
+		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s"},
+		{"test", "./runner", "-run", "^$", "-fuzz", "FuzzLoad", "-fuzztime", "15s"},
 	}
-	return sh.RunV("go", "test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s")
+	for _, args := range steps {
+		if err := sh.RunV("go", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bench measures wasmtasks next to wasmtime-go, wazero, jco and native
+// binaries on the same workloads, and writes the tables into
+// docs/BENCHMARKS.md. It takes several minutes.
+func Bench() error {
+	mg.Deps(Deps)
+	cmd := exec.Command("go", "run", ".")
+	cmd.Dir = "bench"
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
 }
 
 // Run groups the targets that run wasmtasks.yaml.

@@ -157,16 +157,22 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 
 func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {
 	store := c.engine.c.NewStore()
-	defer store.Close()
-	if c.MemoryLimit > 0 {
-		store.LimitMemory(c.MemoryLimit)
-	}
-	wasi, cleanup, err := c.wasiConfig(ctx)
-	defer cleanup()
+	wasi, st, err := c.wasiConfig(ctx)
+	// The store closes first: that closes wasmtime's ends of the pipes, and
+	// finish then waits until every byte of output was delivered.
+	defer func() {
+		store.Close()
+		st.finish()
+	}()
 	if err != nil {
 		return res, c.errorf("%w", err)
 	}
-	if err := store.SetWASI(wasi); err != nil {
+	if c.MemoryLimit > 0 {
+		store.LimitMemory(c.MemoryLimit)
+	}
+	err = store.SetWASI(wasi)
+	st.opened()
+	if err != nil {
 		return res, c.errorf("wasi: %w", err)
 	}
 	store.SetInterrupt(func() bool { return ctx.Err() != nil })

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"sync"
 	"fmt"
 	"io"
 	"os"
@@ -12,43 +13,36 @@ import (
 )
 
 // wasiConfig translates the Cmd's fields into the binding's WASI settings.
-// cleanup releases what it set up (the stdin pipe) and is never nil.
-func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, func(), error) {
+// The returned streams must be released once the run is over.
+func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
+	st := &streams{}
 	w := &capi.WASI{Args: c.Args}
 	if len(w.Args) == 0 {
 		w.Args = []string{path.Base(c.Path)}
 	}
 	for _, a := range w.Args {
 		if strings.IndexByte(a, 0) >= 0 {
-			return nil, func() {}, fmt.Errorf("argument %q contains a NUL byte", a)
+			return nil, st, fmt.Errorf("argument %q contains a NUL byte", a)
 		}
 	}
 	env, err := splitEnv(c.Env)
 	if err != nil {
-		return nil, func() {}, err
+		return nil, st, err
 	}
 	w.Env = env
 	dirs, err := preopens(c.Dirs)
 	if err != nil {
-		return nil, func() {}, err
+		return nil, st, err
 	}
 	w.Dirs = dirs
-	switch c.Stdout {
-	case nil:
-	case os.Stdout:
-		w.InheritStdout = true
-	default:
-		w.Stdout = c.Stdout
+	if w.InheritStdout, w.StdoutFile, err = st.output(c.Stdout, os.Stdout); err != nil {
+		return nil, st, err
 	}
-	switch c.Stderr {
-	case nil:
-	case os.Stderr:
-		w.InheritStderr = true
-	default:
-		w.Stderr = c.Stderr
+	if w.InheritStderr, w.StderrFile, err = st.output(c.Stderr, os.Stderr); err != nil {
+		return nil, st, err
 	}
-	cleanup, err := setStdin(ctx, w, c.Stdin)
-	return w, cleanup, err
+	err = st.input(ctx, w, c.Stdin)
+	return w, st, err
 }
 
 func splitEnv(env []string) ([][2]string, error) {
@@ -90,22 +84,60 @@ func preopens(dirs []Dir) ([]capi.Preopen, error) {
 	return out, nil
 }
 
-// setStdin connects the guest's stdin. The C API reads stdin only from a
-// file, so any reader other than os.Stdin is streamed into a pipe whose read
-// end wasmtime opens by its /dev/fd path.
-func setStdin(ctx context.Context, w *capi.WASI, r io.Reader) (func(), error) {
-	switch r {
+// streams are the pipes that connect a guest's standard streams to the
+// Cmd's readers and writers. wasmtime opens each pipe's guest end by its
+// /dev/fd path; goroutines copy between the host ends and the Cmd's streams,
+// so output streams while the guest runs and is never held whole.
+type streams struct {
+	guestEnds []*os.File // our copies of the ends wasmtime opened
+	copiers   sync.WaitGroup
+	hostEnds  []*os.File
+	stop      func() bool
+}
+
+// output connects a writer: nil discards, the process's own stream is
+// inherited, anything else gets a pipe.
+func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string, err error) {
+	switch w {
 	case nil:
-		return func() {}, nil
-	case os.Stdin:
-		w.InheritStdin = true
-		return func() {}, nil
+		return false, "", nil
+	case own:
+		return true, "", nil
 	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return func() {}, fmt.Errorf("stdin: %w", err)
+		return false, "", fmt.Errorf("output pipe: %w", err)
+	}
+	st.guestEnds = append(st.guestEnds, pw)
+	st.hostEnds = append(st.hostEnds, pr)
+	st.copiers.Add(1)
+	go func() {
+		defer st.copiers.Done()
+		// A writer that fails stops taking output; the guest's further
+		// writes then fail, and draining the pipe keeps it from blocking.
+		if _, err := io.Copy(w, pr); err != nil {
+			io.Copy(io.Discard, pr)
+		}
+	}()
+	return false, fmt.Sprintf("/dev/fd/%d", pw.Fd()), nil
+}
+
+// input connects stdin: nil is empty, os.Stdin is inherited, any other
+// reader is streamed through a pipe.
+func (st *streams) input(ctx context.Context, w *capi.WASI, r io.Reader) error {
+	switch r {
+	case nil:
+		return nil
+	case os.Stdin:
+		w.InheritStdin = true
+		return nil
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("stdin: %w", err)
 	}
 	w.StdinFile = fmt.Sprintf("/dev/fd/%d", pr.Fd())
+	st.guestEnds = append(st.guestEnds, pr)
 	go func() {
 		// An error here means the guest stopped reading (the pipe closed):
 		// what it did not read is not its business.
@@ -113,9 +145,28 @@ func setStdin(ctx context.Context, w *capi.WASI, r io.Reader) (func(), error) {
 		pw.Close()
 	}()
 	// A cancelled guest blocked reading stdin sees end of file.
-	stop := context.AfterFunc(ctx, func() { pw.Close() })
-	return func() {
-		stop()
-		pr.Close()
-	}, nil
+	st.stop = context.AfterFunc(ctx, func() { pw.Close() })
+	return nil
+}
+
+// opened is called once wasmtime has opened the guest ends: our copies are
+// closed, so that the pipes end when the store closes its own.
+func (st *streams) opened() {
+	for _, f := range st.guestEnds {
+		f.Close()
+	}
+	st.guestEnds = nil
+}
+
+// finish waits until all output has reached the Cmd's writers. It must be
+// called after the store is closed (which closes wasmtime's ends).
+func (st *streams) finish() {
+	st.opened()
+	st.copiers.Wait()
+	for _, f := range st.hostEnds {
+		f.Close()
+	}
+	if st.stop != nil {
+		st.stop()
+	}
 }

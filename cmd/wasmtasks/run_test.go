@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,5 +117,42 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "spin  stopped") {
 		t.Errorf("summary lacks the stopped task:\n%s", errb.String())
+	}
+}
+
+// TestTwoRunsAtOnce starts two `wasmtasks run` processes on one project at
+// the same moment: both succeed, the state file stays whole, and a third
+// run finds the tasks up to date.
+func TestTwoRunsAtOnce(t *testing.T) {
+	dir := taskDir(t, `version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  a: {component: probe, args: [lines, "2000", a], stdout: {file: out/a.txt}, inputs: [wasmtasks.yaml], outputs: [out/a.txt]}
+  b: {component: probe, args: [lines, "2000", b], stdout: {file: out/b.txt}, inputs: [wasmtasks.yaml], outputs: [out/b.txt]}
+  c: {component: probe, args: [lines, "2000", c], stdout: {file: out/c.txt}, inputs: [wasmtasks.yaml], outputs: [out/c.txt], deps: [a, b]}
+`)
+	results := make(chan result, 2)
+	for range 2 {
+		go func() { results <- wasmtasks(t, dir, "", "run") }()
+	}
+	for range 2 {
+		if r := <-results; r.status != 0 {
+			t.Errorf("concurrent run: %+v", r)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ".wasmtasks", "state.json"))
+	if err != nil || !json.Valid(b) {
+		t.Fatalf("state file: %v\n%s", err, b)
+	}
+	for _, name := range []string{"a", "b", "c"} {
+		out, _ := os.ReadFile(filepath.Join(dir, "out", name+".txt"))
+		if n := strings.Count(string(out), "\n"); n != 2000 {
+			t.Errorf("out/%s.txt has %d lines, want 2000", name, n)
+		}
+	}
+	r := wasmtasks(t, dir, "", "run")
+	if r.status != 0 || strings.Count(r.stderr, "up to date") != 3 {
+		t.Errorf("third run:\n%s", r.stderr)
 	}
 }

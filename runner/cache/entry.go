@@ -152,7 +152,9 @@ func (c *Cache) Put(key, kind string, code []byte) error {
 const tempPrefix = ".tmp-"
 
 func (c *Cache) writeFile(path string, data []byte) error {
-	f, err := os.CreateTemp(c.dir, tempPrefix+"*")
+	// The writer's process ID in the name lets Prune tell the files of a
+	// writer that died (killed mid-write) from those still being written.
+	f, err := os.CreateTemp(c.dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
 	if err != nil {
 		return err
 	}

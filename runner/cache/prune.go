@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
@@ -110,7 +112,7 @@ func (c *Cache) removeStrays(minAge time.Duration) (removed int, freed int64) {
 	for _, de := range des {
 		name := de.Name()
 		info, err := de.Info()
-		if err != nil || time.Since(info.ModTime()) < minAge {
+		if err != nil || (time.Since(info.ModTime()) < minAge && !writerDead(name)) {
 			continue
 		}
 		stray := strings.HasPrefix(name, tempPrefix)
@@ -124,6 +126,21 @@ func (c *Cache) removeStrays(minAge time.Duration) (removed int, freed int64) {
 		}
 	}
 	return removed, freed
+}
+
+// writerDead reports whether name is a temporary file whose writing
+// process no longer exists.
+func writerDead(name string) bool {
+	rest, ok := strings.CutPrefix(name, tempPrefix)
+	if !ok {
+		return false
+	}
+	pidText, _, _ := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return syscall.Kill(pid, 0) == syscall.ESRCH
 }
 
 // Clear removes every entry of the store, and the folders of older store

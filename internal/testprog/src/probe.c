@@ -114,6 +114,32 @@ static int cmd_fill(long mib) {
   return 0;
 }
 
+// spew writes MiB mebibytes to stdout in 64 KiB writes.
+static int cmd_spew(long mib) {
+  static char buf[65536];
+  memset(buf, 'z', sizeof buf);
+  for (long i = 0; i < mib * 16; i++)
+    if (fwrite(buf, 1, sizeof buf, stdout) != sizeof buf) return 1;
+  return 0;
+}
+
+// nested_exit calls exit from deep inside a chain of calls.
+static int nested_exit(int depth, int code) {
+  if (depth == 0) exit(code);
+  return nested_exit(depth - 1, code) + 1;
+}
+
+// close_stdout closes stdout, then tries to write to it and reports on
+// stderr what happened.
+static int cmd_close_stdout(void) {
+  puts("before close");
+  fflush(stdout);
+  close(1);
+  long r = (long)write(1, "after close\n", 12);
+  fprintf(stderr, "write after close returned %ld\n", r);
+  return 0;
+}
+
 static volatile unsigned long spins;
 
 static int cmd_spin(void) {
@@ -147,6 +173,9 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "alloc") && argc == 3) return cmd_alloc(atol(argv[2]));
   if (!strcmp(cmd, "fill") && argc == 3) return cmd_fill(atol(argv[2]));
+  if (!strcmp(cmd, "spew") && argc == 3) return cmd_spew(atol(argv[2]));
+  if (!strcmp(cmd, "nested-exit") && argc == 3) return nested_exit(200, atoi(argv[2]));
+  if (!strcmp(cmd, "close-stdout")) return cmd_close_stdout();
   if (!strcmp(cmd, "spin")) return cmd_spin();
   if (!strcmp(cmd, "sleep") && argc == 3) {
     usleep(atol(argv[2]) * 1000);

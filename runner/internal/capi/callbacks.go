@@ -1,6 +1,6 @@
 package capi
 
-// This file holds the functions C calls back into. A file with //export may
+// This file holds the function C calls back into. A file with //export may
 // only declare things in its preamble, so the C glue that takes their
 // addresses lives in glue.go.
 
@@ -8,24 +8,9 @@ package capi
 import "C"
 
 import (
-	"io"
 	"runtime/cgo"
-	"syscall"
 	"unsafe"
 )
-
-// wtWrite receives a guest's stdout or stderr bytes; data is the cgo.Handle
-// of an io.Writer. A negative result is an OS error code for the guest.
-//
-//export wtWrite
-func wtWrite(data unsafe.Pointer, buf *C.uchar, n C.size_t) C.ptrdiff_t {
-	w := cgo.Handle(uintptr(data)).Value().(io.Writer)
-	written, err := w.Write(unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(n)))
-	if err != nil && written < int(n) {
-		return -C.ptrdiff_t(syscall.EIO)
-	}
-	return C.ptrdiff_t(n)
-}
 
 // wtEpoch runs on the guest's thread each time its store reaches its epoch
 // deadline (every engine tick). data is the cgo.Handle of a func() bool that

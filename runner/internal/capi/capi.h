@@ -133,14 +133,10 @@ bool wasi_config_set_argv(wasi_config_t *, size_t argc, const char *argv[]);
 bool wasi_config_set_env(wasi_config_t *, size_t envc, const char *names[], const char *values[]);
 bool wasi_config_set_stdin_file(wasi_config_t *, const char *path);
 void wasi_config_inherit_stdin(wasi_config_t *);
+bool wasi_config_set_stdout_file(wasi_config_t *, const char *path);
+bool wasi_config_set_stderr_file(wasi_config_t *, const char *path);
 void wasi_config_inherit_stdout(wasi_config_t *);
 void wasi_config_inherit_stderr(wasi_config_t *);
-void wasi_config_set_stdout_custom(wasi_config_t *,
-                                   ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
-                                   void *data, void (*finalizer)(void *));
-void wasi_config_set_stderr_custom(wasi_config_t *,
-                                   ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
-                                   void *data, void (*finalizer)(void *));
 bool wasi_config_preopen_dir(wasi_config_t *, const char *host_path, const char *guest_path,
                              size_t dir_perms, size_t file_perms);
 

@@ -81,6 +81,7 @@ func (e *Engine) use(f func(*C.wasm_engine_t)) {
 	if e.engine == nil {
 		panic("capi: engine used after Close")
 	}
+	maybeGC()
 	f(e.engine)
 }
 

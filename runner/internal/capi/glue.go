@@ -3,19 +3,8 @@ package capi
 /*
 #include "capi.h"
 
-extern ptrdiff_t wtWrite(void *, unsigned char *, size_t);
 extern wasmtime_error_t *wtEpoch(wasmtime_context_t *, void *, uint64_t *,
                                  wasmtime_update_deadline_kind_t *);
-
-typedef ptrdiff_t (*wt_write_fn)(void *, const unsigned char *, size_t);
-
-static void wt_set_stdout(wasi_config_t *c, uintptr_t h) {
-  wasi_config_set_stdout_custom(c, (wt_write_fn)wtWrite, (void *)h, NULL);
-}
-
-static void wt_set_stderr(wasi_config_t *c, uintptr_t h) {
-  wasi_config_set_stderr_custom(c, (wt_write_fn)wtWrite, (void *)h, NULL);
-}
 
 static void wt_set_epoch_callback(wasmtime_store_t *s, uintptr_t h) {
   wasmtime_store_epoch_deadline_callback(s, wtEpoch, (void *)h, NULL);
@@ -27,10 +16,6 @@ import (
 	"runtime/cgo"
 	"unsafe"
 )
-
-func setStdoutWriter(c *C.wasi_config_t, h cgo.Handle) { C.wt_set_stdout(c, C.uintptr_t(h)) }
-
-func setStderrWriter(c *C.wasi_config_t, h cgo.Handle) { C.wt_set_stderr(c, C.uintptr_t(h)) }
 
 func setEpochCallback(s *C.wasmtime_store_t, h cgo.Handle) {
 	C.wt_set_epoch_callback(s, C.uintptr_t(h))

@@ -96,6 +96,7 @@ func (p *Program) Kind() Kind { return p.kind }
 func (p *Program) Serialize() ([]byte, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
+	maybeGC()
 	var vec C.wasm_byte_vec_t
 	var err *Error
 	switch {

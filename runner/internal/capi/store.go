@@ -47,7 +47,7 @@ func (s *Store) SetInterrupt(stop func() bool) {
 // SetWASI gives the store its WASI context. It must be called before
 // [Store.Instantiate].
 func (s *Store) SetWASI(w *WASI) error {
-	c, err := newWasiConfig(w, &s.handles)
+	c, err := newWasiConfig(w)
 	if err != nil {
 		return err
 	}
@@ -62,6 +62,7 @@ func (s *Store) live() *C.wasmtime_store_t {
 	if s.ptr == nil {
 		panic("capi: store used after Close")
 	}
+	maybeGC()
 	return s.ptr
 }
 
@@ -109,6 +110,7 @@ func (s *Store) Instantiate(p *Program) (*Instance, error) {
 	if s.engine.engine == nil || (p.comp == nil && p.mod == nil) {
 		panic("capi: instantiate after Close")
 	}
+	maybeGC()
 	if p.kind == KindComponent {
 		return s.instantiateComponent(p.comp)
 	}

@@ -5,7 +5,6 @@ import "C"
 
 import (
 	"fmt"
-	"io"
 	"runtime/cgo"
 	"unsafe"
 )
@@ -22,10 +21,11 @@ type WASI struct {
 	StdinFile    string
 	InheritStdin bool
 
-	// Stdout and Stderr receive the guest's output as it is written; with
-	// Inherit set the guest writes to the process's own stream instead.
-	Stdout, Stderr               io.Writer
+	// The guest's output goes to the process's own streams with Inherit
+	// set, into a file (a path, or /dev/fd/N of a pipe) with File set, and
+	// nowhere otherwise.
 	InheritStdout, InheritStderr bool
+	StdoutFile, StderrFile       string
 
 	Dirs []Preopen
 }
@@ -36,9 +36,8 @@ type Preopen struct {
 	ReadOnly    bool
 }
 
-// newWasiConfig builds a wasi_config_t; handles of the writers it registers
-// are appended to *handles for the caller to delete after the run.
-func newWasiConfig(w *WASI, handles *[]cgo.Handle) (*C.wasi_config_t, error) {
+// newWasiConfig builds a wasi_config_t.
+func newWasiConfig(w *WASI) (*C.wasi_config_t, error) {
 	var cs cStrings
 	defer cs.freeAll()
 	c := C.wasi_config_new()
@@ -59,14 +58,20 @@ func newWasiConfig(w *WASI, handles *[]cgo.Handle) (*C.wasi_config_t, error) {
 	switch {
 	case w.InheritStdout:
 		C.wasi_config_inherit_stdout(c)
-	case w.Stdout != nil:
-		setStdoutWriter(c, newHandle(w.Stdout, handles))
+	case w.StdoutFile != "":
+		if !C.wasi_config_set_stdout_file(c, cs.add(w.StdoutFile)) {
+			C.wasi_config_delete(c)
+			return nil, fmt.Errorf("wasi: cannot open %s for stdout", w.StdoutFile)
+		}
 	}
 	switch {
 	case w.InheritStderr:
 		C.wasi_config_inherit_stderr(c)
-	case w.Stderr != nil:
-		setStderrWriter(c, newHandle(w.Stderr, handles))
+	case w.StderrFile != "":
+		if !C.wasi_config_set_stderr_file(c, cs.add(w.StderrFile)) {
+			C.wasi_config_delete(c)
+			return nil, fmt.Errorf("wasi: cannot open %s for stderr", w.StderrFile)
+		}
 	}
 	for _, d := range w.Dirs {
 		dirPerms := C.size_t(C.WASMTIME_WASI_DIR_PERMS_READ)

@@ -1,0 +1,59 @@
+package tasks
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestStateSurvivesKilledWriter kills processes with SIGKILL while they
+// record task state, and checks that the state file is always whole JSON.
+func TestStateSurvivesKilledWriter(t *testing.T) {
+	if dir := os.Getenv("WASMTASKS_KILL_STATE"); dir != "" {
+		s := stateStore{dir: dir}
+		for i := 0; ; i++ {
+			s.record(fmt.Sprintf("task-%d", i%50), &taskRecord{Inputs: fmt.Sprint(i), Outputs: fmt.Sprint(i)})
+		}
+	}
+	dir := filepath.Join(t.TempDir(), stateDir)
+	for round := range 5 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestStateSurvivesKilledWriter$")
+		cmd.Env = append(os.Environ(), "WASMTASKS_KILL_STATE="+dir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(200+round*50) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+		if err != nil || !json.Valid(b) {
+			t.Fatalf("round %d: state file %v, valid JSON %v", round, err, json.Valid(b))
+		}
+	}
+}
+
+// TestConcurrentRecordsAreNotLost records from many goroutines at once, as
+// two wasmtasks processes on one project would: no record may be lost.
+func TestConcurrentRecordsAreNotLost(t *testing.T) {
+	s := stateStore{dir: filepath.Join(t.TempDir(), stateDir)}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			if err := s.record(fmt.Sprintf("task-%d", i), &taskRecord{Inputs: "x"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(s.load().Tasks); n != 40 {
+		b, _ := os.ReadFile(s.path())
+		t.Errorf("%d records of 40 survived:\n%s", n, bytes.TrimSpace(b))
+	}
+}
