@@ -2,12 +2,12 @@ package runner
 
 import (
 	"context"
-	"sync"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
 )
