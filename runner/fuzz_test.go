@@ -40,7 +40,7 @@ func FuzzLoad(f *testing.F) {
 	})
 	f.Fuzz(func(t *testing.T, wasm []byte) {
 		// A hang is a bug too: make it fail with the input that caused it.
-		guard := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("FuzzLoad hung on %d bytes: %q", len(wasm), wasm)) })
+		guard := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("FuzzLoad hung on %d bytes: %.300q", len(wasm), wasm)) })
 		defer guard.Stop()
 		cmd := fuzzEngine.Command("fuzz.wasm")
 		cmd.Wasm = wasm
