@@ -8,35 +8,22 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmtasks/wasmtasks/bench/internal/peerflags"
 )
 
-type dirs []string
-
-func (d *dirs) String() string     { return strings.Join(*d, ",") }
-func (d *dirs) Set(v string) error { *d = append(*d, v); return nil }
-
 func main() {
-	cacheDir := flag.String("cache", "", "keep compiled code in DIR")
-	var rw, ro dirs
-	flag.Var(&rw, "dir", "HOST::GUEST, read-write")
-	flag.Var(&ro, "ro-dir", "HOST::GUEST, read-only")
-	flag.Parse()
-	code, err := run(*cacheDir, rw, ro, flag.Args())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "wtgo:", err)
-		os.Exit(2)
-	}
-	os.Exit(code)
+	c := peerflags.Parse()
+	code, err := run(c)
+	peerflags.Exit("wtgo", code, err)
 }
 
-func run(cacheDir string, rw, ro dirs, args []string) (int, error) {
+func run(c peerflags.Command) (int, error) {
+	cacheDir, args := c.CacheDir, c.Args
 	cfg := wasmtime.NewConfig()
 	cfg.SetEpochInterruption(true) // the same code as wasmtasks generates
 	engine := wasmtime.NewEngineWithConfig(cfg)
@@ -54,20 +41,14 @@ func run(cacheDir string, rw, ro dirs, args []string) (int, error) {
 	wasi.SetArgv(append([]string{filepath.Base(args[0])}, args[1:]...))
 	wasi.InheritStdout()
 	wasi.InheritStderr()
-	for _, list := range []struct {
-		d        dirs
-		readOnly bool
-	}{{rw, false}, {ro, true}} {
-		for _, spec := range list.d {
-			host, guest, _ := strings.Cut(spec, "::")
-			perms := wasmtime.DIR_READ | wasmtime.DIR_WRITE
-			fperms := wasmtime.FILE_READ | wasmtime.FILE_WRITE
-			if list.readOnly {
-				perms, fperms = wasmtime.DIR_READ, wasmtime.FILE_READ
-			}
-			if err := wasi.PreopenDir(host, guest, perms, fperms); err != nil {
-				return 0, err
-			}
+	for _, d := range c.Dirs {
+		perms := wasmtime.DIR_READ | wasmtime.DIR_WRITE
+		fperms := wasmtime.FILE_READ | wasmtime.FILE_WRITE
+		if d.ReadOnly {
+			perms, fperms = wasmtime.DIR_READ, wasmtime.FILE_READ
+		}
+		if err := wasi.PreopenDir(d.Host, d.Guest, perms, fperms); err != nil {
+			return 0, err
 		}
 	}
 	store.SetWasi(wasi)

@@ -6,37 +6,24 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/wasmtasks/wasmtasks/bench/internal/peerflags"
 )
 
-type dirs []string
-
-func (d *dirs) String() string     { return strings.Join(*d, ",") }
-func (d *dirs) Set(v string) error { *d = append(*d, v); return nil }
-
 func main() {
-	cacheDir := flag.String("cache", "", "keep compiled code in DIR")
-	var rw, ro dirs
-	flag.Var(&rw, "dir", "HOST::GUEST, read-write")
-	flag.Var(&ro, "ro-dir", "HOST::GUEST, read-only")
-	flag.Parse()
-	code, err := run(*cacheDir, rw, ro, flag.Args())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "wz:", err)
-		os.Exit(2)
-	}
-	os.Exit(code)
+	c := peerflags.Parse()
+	code, err := run(c)
+	peerflags.Exit("wz", code, err)
 }
 
-func run(cacheDir string, rw, ro dirs, args []string) (int, error) {
+func run(c peerflags.Command) (int, error) {
+	cacheDir, args := c.CacheDir, c.Args
 	ctx := context.Background()
 	cfg := wazero.NewRuntimeConfigCompiler()
 	if cacheDir != "" {
@@ -58,13 +45,12 @@ func run(cacheDir string, rw, ro dirs, args []string) (int, error) {
 		return 0, err
 	}
 	fsc := wazero.NewFSConfig()
-	for _, spec := range rw {
-		host, guest, _ := strings.Cut(spec, "::")
-		fsc = fsc.WithDirMount(host, guest)
-	}
-	for _, spec := range ro {
-		host, guest, _ := strings.Cut(spec, "::")
-		fsc = fsc.WithReadOnlyDirMount(host, guest)
+	for _, d := range c.Dirs {
+		if d.ReadOnly {
+			fsc = fsc.WithReadOnlyDirMount(d.Host, d.Guest)
+		} else {
+			fsc = fsc.WithDirMount(d.Host, d.Guest)
+		}
 	}
 	mc := wazero.NewModuleConfig().WithArgs(append([]string{filepath.Base(args[0])}, args[1:]...)...).
 		WithStdout(os.Stdout).WithStderr(os.Stderr).WithFSConfig(fsc)
