@@ -245,3 +245,32 @@ func TestReplacedProgramFileIsReloaded(t *testing.T) {
 		t.Errorf("after replacing the file the engine ran the old %v", res.Kind)
 	}
 }
+
+// TestFullStoreStillRuns puts the store on a 256 KiB file system, too small
+// for the compiled code: the run succeeds from memory with one warning, and
+// no half-written file is left behind. Mounting needs root, which CI has.
+func TestFullStoreStillRuns(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs to fill (needs root): %v %s", err, out)
+	}
+	defer exec.Command("umount", dir).Run()
+	var log bytes.Buffer
+	eng := storeEngine(t, dir, &log)
+	for range 2 {
+		if res := runArgs(t, eng, testprog.Component(t, "probe")); res.Source == Stored {
+			t.Errorf("ran from a store that cannot hold the code")
+		}
+	}
+	if n := strings.Count(log.String(), "cannot write compiled code"); n != 1 {
+		t.Errorf("%d warnings, want 1: %s", n, log.String())
+	}
+	if !strings.Contains(log.String(), "no space left on device") {
+		t.Errorf("warning does not say why: %s", log.String())
+	}
+	temps, _ := filepath.Glob(filepath.Join(dir, "v1", ".tmp-*"))
+	if len(temps) > 0 {
+		t.Errorf("half-written files left: %v", temps)
+	}
+	eng.Close()
+}
