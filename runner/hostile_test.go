@@ -144,12 +144,23 @@ func TestNoLeakOverManyRuns(t *testing.T) {
 		}
 		runtime.GC()
 	}
+	objects := func() int64 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapObjects)
+	}
 	runN(100)
-	at100 := rss(t)
+	at100, objects100 := rss(t), objects()
 	runN(900)
-	at1000 := rss(t)
-	t.Logf("resident memory after 100 runs: %d MiB, after 1000: %d MiB", at100>>20, at1000>>20)
+	at1000, objects1000 := rss(t), objects()
+	t.Logf("resident memory after 100 runs: %d MiB, after 1000: %d MiB; Go heap objects %d, then %d",
+		at100>>20, at1000>>20, objects100, objects1000)
 	if at1000-at100 > 32<<20 {
 		t.Errorf("resident memory grew by %d MiB over 900 runs", (at1000-at100)>>20)
+	}
+	// C objects show in resident memory; Go values that C calls back with
+	// (cgo handles) are small, so count them as heap objects.
+	if objects1000-objects100 > 900 {
+		t.Errorf("%d more Go heap objects after 900 more runs", objects1000-objects100)
 	}
 }
