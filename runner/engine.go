@@ -76,24 +76,12 @@ func NewEngine(opts Options) (*Engine, error) {
 		e.log = slog.Default()
 	}
 	if !opts.NoCache {
-		e.cache, err = openCache(opts, e.log)
+		e.cache, err = cache.Open(opts.CacheDir, opts.CacheMaxBytes, e.log)
 		if err != nil {
 			e.log.Warn(fmt.Sprintf("runner: compiled code will not be kept: %v", err))
 		}
 	}
 	return e, nil
-}
-
-func openCache(opts Options, log *slog.Logger) (*cache.Cache, error) {
-	dir := opts.CacheDir
-	if dir == "" {
-		d, err := cache.DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
-	return cache.Open(dir, opts.CacheMaxBytes, log)
 }
 
 // Cache returns the engine's store of compiled code, or nil when it has

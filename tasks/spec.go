@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/schema"
@@ -83,7 +84,7 @@ func mergeEnv(inherit schema.InheritEnv, layers ...schema.Env) []string {
 	}
 	if inherit.All {
 		for _, kv := range os.Environ() {
-			if name, value, ok := cut(kv); ok {
+			if name, value, ok := strings.Cut(kv, "="); ok && name != "" {
 				set(name, value)
 			}
 		}
@@ -103,13 +104,4 @@ func mergeEnv(inherit schema.InheritEnv, layers ...schema.Env) []string {
 		out[i] = n + "=" + values[n]
 	}
 	return out
-}
-
-func cut(kv string) (string, string, bool) {
-	for i := 1; i < len(kv); i++ {
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return "", "", false
 }

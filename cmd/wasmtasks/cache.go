@@ -7,6 +7,8 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/runner/cache"
+	"github.com/wasmtasks/wasmtasks/schema"
+	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
 const cacheUsage = `Usage: wasmtasks cache [--cache-dir DIR] info|prune|clear
@@ -19,8 +21,9 @@ in milliseconds in every later run.
           what interrupted writes left behind
   clear   remove every entry
 
-The store lives in $WASMTASKS_CACHE_DIR, else in the user cache folder's
-wasmtasks folder.
+The store is the one --cache-dir names, else the nearest task file's
+cache_dir, else $WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks
+folder.
 
 Flags:
 `
@@ -71,14 +74,15 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// openStore opens the store in dir, or in the default folder.
+// openStore opens the store in dir; without one, in the nearest task file's
+// cache_dir when it sets one (as run does), else in the default folder.
 func openStore(dir string, maxBytes int64, stderr io.Writer) (*cache.Cache, error) {
 	if dir == "" {
-		d, err := cache.DefaultDir()
-		if err != nil {
-			return nil, err
+		if path, err := tasks.Find(".", ""); err == nil {
+			if f, err := schema.Load(path); err == nil {
+				dir = f.CacheDir.Abs
+			}
 		}
-		dir = d
 	}
 	return cache.Open(dir, maxBytes, clilog.New(stderr, "wasmtasks"))
 }

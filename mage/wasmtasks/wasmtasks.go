@@ -148,12 +148,5 @@ func openCache() (*cache.Cache, error) {
 	if p, err := load(); err == nil {
 		dir = p.File.CacheDir.Abs
 	}
-	if dir == "" {
-		d, err := cache.DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
 	return cache.Open(dir, 0, clilog.New(os.Stderr, "wasmtasks"))
 }

@@ -65,10 +65,18 @@ func DefaultDir() (string, error) {
 	return filepath.Join(base, "wasmtasks"), nil
 }
 
-// Open opens the store in root, creating it (mode 0700) if needed. maxBytes
-// caps its size; 0 means DefaultMaxBytes. log receives warnings about
-// damaged entries and unwritable folders; nil means slog.Default().
+// Open opens the store in root, creating it (mode 0700) if needed; an
+// empty root means DefaultDir. maxBytes caps its size; 0 means
+// DefaultMaxBytes. log receives warnings about damaged entries and
+// unwritable folders; nil means slog.Default().
 func Open(root string, maxBytes int64, log *slog.Logger) (*Cache, error) {
+	if root == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		root = d
+	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}

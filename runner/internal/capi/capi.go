@@ -17,7 +17,6 @@ package capi
 import "C"
 
 import (
-	"runtime"
 	"unsafe"
 
 	// The blank import links libwasmtime.a and its system libraries.
@@ -57,12 +56,5 @@ func (cs *cStrings) add(s string) *C.char {
 func (cs cStrings) freeAll() {
 	for _, p := range cs {
 		C.free(unsafe.Pointer(p))
-	}
-}
-
-// keepAlive is runtime.KeepAlive for several values at once.
-func keepAlive(vs ...any) {
-	for _, v := range vs {
-		runtime.KeepAlive(v)
 	}
 }

@@ -92,13 +92,9 @@ type Instance struct {
 	coreFunc C.wasmtime_func_t
 }
 
-// errNoCommand is wrapped by Instantiate errors for programs that are not
-// WASI commands.
+// errNoCommand ends the Instantiate errors of programs that are not WASI
+// commands.
 var errNoCommand = errors.New("not a WASI command (libraries and reactors cannot run as tasks)")
-
-// ErrNotCommand reports whether err says the program has no command entry
-// point (wasi:cli/run for a component, _start for a module).
-func ErrNotCommand(err error) bool { return errors.Is(err, errNoCommand) }
 
 // Instantiate links the program against WASI and finds its command entry
 // point: wasi:cli/run@0.2.x's run for a component, _start for a module.
