@@ -2,6 +2,8 @@ package runner_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -94,5 +96,39 @@ func TestCmdRunsOnce(t *testing.T) {
 	}
 	if _, err := cmd.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "already ran") {
 		t.Errorf("second Run: got %v, want an error", err)
+	}
+}
+
+// TestPinnedDigest runs a program pinned to its own SHA-256, then to
+// another: the wrong pin stops the run before anything compiles or runs,
+// also when the engine already holds the program.
+func TestPinnedDigest(t *testing.T) {
+	eng := newEngine(t)
+	path := probes(t)["module"]
+	digest, err := eng.Digest(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, _ := os.ReadFile(path)
+	if sum := sha256.Sum256(wasm); digest != hex.EncodeToString(sum[:]) {
+		t.Fatalf("Digest = %s, want the file's SHA-256", digest)
+	}
+	cmd := eng.Command(path)
+	cmd.SHA256 = strings.ToUpper(digest)
+	if _, err := cmd.Run(context.Background()); err != nil {
+		t.Fatalf("matching pin: %v", err)
+	}
+	wrong := strings.Repeat("0", 64)
+	for _, fresh := range []bool{false, true} {
+		e := eng
+		if fresh {
+			e = newEngine(t)
+		}
+		cmd := e.Command(path, "write", "/x", "y")
+		cmd.SHA256 = wrong
+		res, err := cmd.Run(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "SHA-256 is "+digest+", but "+wrong+" is pinned") || res.Run != 0 {
+			t.Errorf("wrong pin (fresh engine %v): %v, ran %v", fresh, err, res.Run)
+		}
 	}
 }

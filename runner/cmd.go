@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +46,10 @@ type Cmd struct {
 	// guest as one Write call, on the goroutine that called Run.
 	Stdout io.Writer
 	Stderr io.Writer
+
+	// SHA256, if not empty, pins the program: Run refuses a program whose
+	// SHA-256 (in hex) differs, checked on the very bytes it would run.
+	SHA256 string
 
 	// Dirs are the host directories the guest may open; it sees nothing else
 	// of the host file system.
@@ -133,26 +139,37 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 	var stamp fileStamp
 	if wasm == nil {
 		var err error
-		stamp, err = statFile(c.Path)
-		if err != nil {
+		if stamp, err = statFile(c.Path); err != nil {
 			return nil, 0, err
 		}
-		if p := c.engine.loaded(c.Path, stamp); p != nil {
-			c.kind = p.kind
-			return p, Memory, nil
+		if f, ok := c.engine.known(c.Path, stamp); ok && f.prog != nil {
+			c.kind = f.prog.kind
+			return f.prog, Memory, c.checkPin(f.digest)
 		}
 		if wasm, err = os.ReadFile(c.Path); err != nil {
 			return nil, 0, err
 		}
 	}
+	d := digest(sha256.Sum256(wasm))
 	if k, err := kindOf(wasm); err == nil {
 		c.kind = k
 	}
-	p, src, err := c.engine.load(wasm)
+	if err := c.checkPin(d); err != nil {
+		return nil, 0, err
+	}
+	p, src, err := c.engine.load(wasm, d)
 	if err == nil && c.Wasm == nil {
-		c.engine.remember(c.Path, stamp, p)
+		c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
 	}
 	return p, src, err
+}
+
+// checkPin compares the program's digest with SHA256, if that is set.
+func (c *Cmd) checkPin(d digest) error {
+	if c.SHA256 == "" || strings.EqualFold(c.SHA256, hex.EncodeToString(d[:])) {
+		return nil
+	}
+	return fmt.Errorf("SHA-256 is %x, but %s is pinned; update the pin if the new program is trusted", d[:], c.SHA256)
 }
 
 func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {

@@ -1,6 +1,9 @@
 package runner
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"syscall"
 )
@@ -29,27 +32,45 @@ func statFile(path string) (fileStamp, error) {
 	}, nil
 }
 
-// loaded returns the program the engine loaded from path, if the file has
-// not changed since: repeated runs of one program skip reading and hashing
-// it.
-func (e *Engine) loaded(path string, stamp fileStamp) *program {
+// loadedFile is what the engine knows of one program file while it is
+// unchanged: its digest, and its compiled program once a run loaded it.
+type loadedFile struct {
+	stamp  fileStamp
+	digest digest
+	prog   *program
+}
+
+// known returns what the engine knows of path, if the file has not changed
+// since: repeated runs of one program skip reading and hashing it.
+func (e *Engine) known(path string, stamp fileStamp) (loadedFile, bool) {
 	e.progMu.Lock()
 	defer e.progMu.Unlock()
 	f, ok := e.files[path]
-	if !ok || f.stamp != stamp || stamp.mtime == 0 {
-		return nil
-	}
-	return f.prog
+	return f, ok && f.stamp == stamp && stamp.mtime != 0
 }
 
-// remember records that path, as stamped, holds the program.
-func (e *Engine) remember(path string, stamp fileStamp, p *program) {
+func (e *Engine) remember(path string, f loadedFile) {
 	e.progMu.Lock()
 	defer e.progMu.Unlock()
-	e.files[path] = loadedFile{stamp: stamp, prog: p}
+	e.files[path] = f
 }
 
-type loadedFile struct {
-	stamp fileStamp
-	prog  *program
+// Digest returns the hex SHA-256 of the program file at path, for pins and
+// up-to-date checks. The engine remembers it while the file is unchanged,
+// and a later Run of the same file does not read or hash it again.
+func (e *Engine) Digest(path string) (string, error) {
+	stamp, err := statFile(path)
+	if err != nil {
+		return "", fmt.Errorf("runner: %w", err)
+	}
+	if f, ok := e.known(path, stamp); ok {
+		return hex.EncodeToString(f.digest[:]), nil
+	}
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("runner: %w", err)
+	}
+	d := digest(sha256.Sum256(wasm))
+	e.remember(path, loadedFile{stamp: stamp, digest: d})
+	return hex.EncodeToString(d[:]), nil
 }

@@ -92,12 +92,11 @@ func kindOf(wasm []byte) (Kind, error) {
 
 // load returns the compiled program for wasm, compiling it only if no other
 // run has; runs that ask at the same moment wait for one compilation.
-func (e *Engine) load(wasm []byte) (*program, Source, error) {
+func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	kind, err := kindOf(wasm)
 	if err != nil {
 		return nil, 0, err
 	}
-	key := digest(sha256.Sum256(wasm))
 	e.progMu.Lock()
 	f, ok := e.programs[key]
 	if !ok {
@@ -175,7 +174,7 @@ func (e *Engine) Load(path string) (Kind, Source, error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("runner: %w", err)
 	}
-	p, src, err := e.load(wasm)
+	p, src, err := e.load(wasm, digest(sha256.Sum256(wasm)))
 	if err != nil {
 		return 0, 0, fmt.Errorf("runner: %q: %w", path, err)
 	}

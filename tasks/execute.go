@@ -1,8 +1,6 @@
 package tasks
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -15,24 +13,10 @@ import (
 // again.
 const stderrTail = 10
 
-// readProgram reads the program and checks its pinned SHA-256.
-func readProgram(s *spec) ([]byte, string, error) {
-	wasm, err := os.ReadFile(s.program)
-	if err != nil {
-		return nil, "", err
-	}
-	sum := sha256.Sum256(wasm)
-	digest := hex.EncodeToString(sum[:])
-	if s.sha256 != "" && s.sha256 != digest {
-		return nil, "", fmt.Errorf("%s has SHA-256 %s, but the task file pins %s; update the pin if the new program is trusted", s.program, digest, s.sha256)
-	}
-	return wasm, digest, nil
-}
-
 // execute runs the task's program with its streams connected.
-func (r *Runner) execute(t *schema.Task, s *spec, wasm []byte, res *Result) (runner.Result, error) {
+func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, error) {
 	cmd := r.engine.Command(s.program)
-	cmd.Wasm, cmd.Args, cmd.Env, cmd.Dirs = wasm, s.args, s.env, s.dirs
+	cmd.Args, cmd.Env, cmd.Dirs, cmd.SHA256 = s.args, s.env, s.dirs, s.sha256
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}

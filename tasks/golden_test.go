@@ -53,7 +53,7 @@ func TestSummaryGolden(t *testing.T) {
 			Err: exit(1), Stderr: []string{"src/a.c:3: line too long", "src/b.c:9: tab used for indentation"}},
 		{Task: "compress", Status: Cancelled, Time: 312 * time.Millisecond, Source: "compiled", ExitCode: -1, Err: context.Canceled},
 		{Task: "bad-pin", Status: Failed, Time: 2 * time.Millisecond, ExitCode: -1,
-			Err: errors.New("tools/fmt.wasm has SHA-256 1234, but the task file pins 5678; update the pin if the new program is trusted")},
+			Err: errors.New(`runner: module "tools/fmt.wasm": SHA-256 is 1234, but 5678 is pinned; update the pin if the new program is trusted`)},
 		{Task: "release", Status: DepFailed, Cause: "check-format"},
 		{Task: "publish", Status: NotRun},
 	}

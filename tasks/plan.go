@@ -20,9 +20,11 @@ func (r *Runner) DryRun(w io.Writer, names ...string) error {
 	for i, t := range plan {
 		s := r.project.spec(t)
 		status := "would run"
-		if _, digest, err := readProgram(s); err != nil {
+		if digest, err := r.engine.Digest(s.program); err != nil {
 			status = "would fail: " + err.Error()
-		} else if c, err := r.checkUpToDate(s, digest); err == nil && c.upToDate {
+		} else if s.sha256 != "" && s.sha256 != digest {
+			status = "would fail: the program's SHA-256 does not match its pin"
+		} else if c, err := r.checkUpToDate(s); err == nil && c.upToDate {
 			status = "up to date, would be skipped"
 		}
 		fmt.Fprintf(w, "%d. %s (%s)\n", i+1, t.Name, status)

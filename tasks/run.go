@@ -195,11 +195,7 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 	start := time.Now()
 	defer func() { res.Time = time.Since(start) }()
 	s := r.project.spec(t)
-	wasm, digest, err := readProgram(s)
-	if err != nil {
-		return res.fail(err)
-	}
-	check, err := r.checkUpToDate(s, digest)
+	check, err := r.checkUpToDate(s)
 	if err != nil {
 		return res.fail(err)
 	}
@@ -207,7 +203,7 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 		res.Status = UpToDate
 		return res
 	}
-	rr, err := r.execute(t, s, wasm, &res)
+	rr, err := r.execute(t, s, &res)
 	res.Source = rr.Source.String()
 	res.ExitCode = rr.ExitCode
 	if err != nil {

@@ -3,6 +3,8 @@ package tasks
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -418,5 +420,43 @@ func TestRunnerRunsEachTaskOncePerRunner(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "[a] start"); n != 1 {
 		t.Errorf("a ran %d times across three Run calls", n)
+	}
+}
+
+// TestPinnedProgram pins a task's program: the right pin runs, and a
+// program swapped under a pin fails the task even though its inputs did
+// not change.
+func TestPinnedProgram(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "src"), 0o755)
+	prog := filepath.Join(dir, "prog.wasm")
+	copyProgram := func(src string) string {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(prog+".tmp", b, 0o644)
+		os.Rename(prog+".tmp", prog)
+		sum := sha256.Sum256(b)
+		return hex.EncodeToString(sum[:])
+	}
+	pin := copyProgram(testprog.Module(t, "probe"))
+	os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(`version: 1
+components:
+  probe: {path: prog.wasm, sha256: `+pin+`}
+tasks:
+  t: {component: probe, args: [args], inputs: [src/**]}
+`), 0o644)
+	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := runTasks(t, p, Options{}); o.status("t") != Ran {
+		t.Fatalf("right pin: %v %v", o.status("t"), o.err)
+	}
+	copyProgram(testprog.Component(t, "probe"))
+	o := runTasks(t, p, Options{})
+	if o.status("t") != Failed || !strings.Contains(o.sum[0].Err.Error(), "is pinned; update the pin if the new program is trusted") {
+		t.Errorf("swapped program: %v %v", o.status("t"), o.sum[0].Err)
 	}
 }

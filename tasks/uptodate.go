@@ -12,9 +12,15 @@ type upToDateCheck struct {
 // fingerprint (program, settings, input contents) and the content of its
 // outputs must match what its last successful run recorded. Tasks without
 // inputs always run.
-func (r *Runner) checkUpToDate(s *spec, programDigest string) (upToDateCheck, error) {
+func (r *Runner) checkUpToDate(s *spec) (upToDateCheck, error) {
 	if len(s.task.Inputs) == 0 {
 		return upToDateCheck{}, nil
+	}
+	// The engine remembers the digest, so the run that follows neither
+	// reads nor hashes the program again.
+	programDigest, err := r.engine.Digest(s.program)
+	if err != nil {
+		return upToDateCheck{}, err
 	}
 	fp, err := s.fingerprint(r.project.File.Dir, programDigest)
 	if err != nil {
