@@ -55,6 +55,15 @@ type Cmd struct {
 	// of the host file system.
 	Dirs []Dir
 
+	// Roots are the host folders in which a guest could have planted
+	// symlinks: the project folder, and every read-write Dir of this run and
+	// of the runs before it (a task file's whole set). On the way to a Dir,
+	// a symlink strictly below a root is refused, one elsewhere (a symlink
+	// the user or the system made, like /tmp -> /private/tmp) is followed.
+	// The Cmd's own read-write Dirs always count. If Roots is nil, the
+	// current folder is the only other root.
+	Roots []string
+
 	// Timeout, if positive, stops the guest when it has run that long.
 	Timeout time.Duration
 

@@ -6,8 +6,11 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
+
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
 )
@@ -30,7 +33,7 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 		return nil, st, err
 	}
 	w.Env = env
-	dirs, err := preopens(c.Dirs)
+	dirs, err := st.preopens(c.Dirs, c.guard())
 	if err != nil {
 		return nil, st, err
 	}
@@ -60,7 +63,26 @@ func splitEnv(env []string) ([][2]string, error) {
 	return out, nil
 }
 
-func preopens(dirs []Dir) ([]capi.Preopen, error) {
+// guard is the rule by which the Cmd's Dirs are opened: the Roots (or the
+// current folder) and the Cmd's own read-write Dirs are where a guest could
+// have planted symlinks.
+func (c *Cmd) guard() *safefs.Guard {
+	roots := c.Roots
+	if roots == nil {
+		roots = []string{"."}
+	}
+	roots = slices.Clone(roots)
+	for _, d := range c.Dirs {
+		if !d.ReadOnly {
+			roots = append(roots, d.Host)
+		}
+	}
+	return safefs.NewGuard(roots...)
+}
+
+// preopens opens each Dir through the guard and hands wasmtime the folder
+// so opened; the streams keep them open until the run is over.
+func (st *streams) preopens(dirs []Dir, g *safefs.Guard) ([]capi.Preopen, error) {
 	out := make([]capi.Preopen, 0, len(dirs))
 	seen := make(map[string]bool)
 	for _, d := range dirs {
@@ -72,16 +94,22 @@ func preopens(dirs []Dir) ([]capi.Preopen, error) {
 			return nil, fmt.Errorf("dir %s: guest path %s is mapped twice", d.Host, guest)
 		}
 		seen[guest] = true
-		fi, err := os.Stat(d.Host)
+		host, err := st.openDir(d.Host, g)
 		if err != nil {
-			return nil, fmt.Errorf("dir: %w", err)
+			return nil, fmt.Errorf("dir %s: %w", d.Host, err)
 		}
-		if !fi.IsDir() {
-			return nil, fmt.Errorf("dir %s: not a directory", d.Host)
-		}
-		out = append(out, capi.Preopen{Host: d.Host, Guest: guest, ReadOnly: d.ReadOnly})
+		out = append(out, capi.Preopen{Host: host, Guest: guest, ReadOnly: d.ReadOnly})
 	}
 	return out, nil
+}
+
+func (st *streams) openDir(host string, g *safefs.Guard) (string, error) {
+	dir, err := g.OpenDir(host)
+	if err != nil {
+		return "", err
+	}
+	st.dirs = append(st.dirs, dir)
+	return dir.Preopen()
 }
 
 // streams are the pipes that connect a guest's standard streams to the
@@ -93,6 +121,7 @@ type streams struct {
 	copiers   sync.WaitGroup
 	hostEnds  []*os.File
 	stop      func() bool
+	dirs      []*safefs.Dir // the preopened folders, open until the store closes
 }
 
 // output connects a writer: nil discards, the process's own stream is
@@ -168,5 +197,8 @@ func (st *streams) finish() {
 	}
 	if st.stop != nil {
 		st.stop()
+	}
+	for _, d := range st.dirs {
+		d.Close()
 	}
 }

@@ -55,6 +55,18 @@ static int cmd_read(const char *path) {
   return 0;
 }
 
+// symlink plants LINK pointing at TARGET, as a hostile guest would inside
+// a read-write folder to widen a later run's access.
+static int cmd_symlink(const char *target, const char *link) {
+  unlink(link);
+  rmdir(link);  // a folder the next run mounts is replaced as well
+  if (symlink(target, link) != 0) {
+    fprintf(stderr, "symlink %s -> %s: %s\n", link, target, strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
 // alloc takes MiB in 1 MiB blocks, writes every page and sums the bytes back,
 // so no compiler can drop the allocations.
 static int cmd_alloc(long mib) {
@@ -166,6 +178,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "cat")) return cmd_cat();
   if (!strcmp(cmd, "write") && argc == 4) return cmd_write(argv[2], argv[3]);
   if (!strcmp(cmd, "read") && argc == 3) return cmd_read(argv[2]);
+  if (!strcmp(cmd, "symlink") && argc == 4) return cmd_symlink(argv[2], argv[3]);
   if (!strcmp(cmd, "exit") && argc == 3) exit(atoi(argv[2]));
   if (!strcmp(cmd, "stderr") && argc == 3) {
     fprintf(stderr, "%s\n", argv[2]);
