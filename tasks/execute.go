@@ -17,6 +17,7 @@ const stderrTail = 10
 func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, error) {
 	cmd := r.engine.Command(s.program)
 	cmd.Args, cmd.Env, cmd.Dirs, cmd.SHA256 = s.args, s.env, s.dirs, s.sha256
+	cmd.Roots = r.roots
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
@@ -38,7 +39,7 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 		case schema.StreamDiscard:
 			return nil, nil
 		case schema.StreamFile:
-			p, err := newPendingFile(o.File.Abs, o.Append)
+			p, err := newPendingFile(r.guard, o.File.Abs, o.Append)
 			if err != nil {
 				return nil, err
 			}
@@ -65,7 +66,7 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 	case schema.StreamInherit:
 		cmd.Stdin = os.Stdin
 	case schema.StreamFile:
-		f, err := os.Open(s.stdin.File.Abs)
+		f, err := r.guard.OpenFile(s.stdin.File.Abs)
 		if err != nil {
 			return runner.Result{}, fmt.Errorf("stdin: %w", err)
 		}

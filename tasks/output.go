@@ -2,12 +2,16 @@ package tasks
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 // Output modes: how the output of tasks that run at the same time is shown.
@@ -204,32 +208,84 @@ func (t *tail) text() []string {
 // pendingFile is a task's output file, written to a temporary file beside
 // it and renamed into place only when the task succeeds: a failed or
 // interrupted task never leaves half an output that a later run would take
-// as done.
+// as done. Its folder is opened through the project's guard and held open,
+// and the file is only ever reached by name within it, so a symlink a
+// guest planted cannot redirect what is read or replaced.
 type pendingFile struct {
-	path string
+	dir  *safefs.Dir
+	name string // the output's name in dir
+	tmp  string // the temporary file's name in dir
 	f    *os.File
 }
 
-func newPendingFile(path string, appendTo bool) (*pendingFile, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+func newPendingFile(g *safefs.Guard, path string, appendTo bool) (*pendingFile, error) {
+	dir, name, err := g.OpenParent(path, true)
 	if err != nil {
 		return nil, err
 	}
-	if appendTo {
-		if old, err := os.Open(path); err == nil {
-			_, err = io.Copy(f, old)
-			old.Close()
-			if err != nil {
-				f.Close()
-				os.Remove(f.Name())
-				return nil, err
-			}
+	p := &pendingFile{dir: dir, name: name}
+	if err := p.create(appendTo); err != nil {
+		dir.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// create makes the temporary file: mode 0666 less the umask for a new
+// output, the old file's mode for an existing one, whose content it starts
+// with when appending.
+func (p *pendingFile) create(appendTo bool) error {
+	p.removeStrays()
+	old, mode, err := p.existing(appendTo)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		defer old.Close()
+	}
+	p.tmp = tempfile.Name(p.name)
+	p.f, err = p.dir.Root().OpenFile(p.tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return err
+	}
+	if mode != 0 {
+		err = p.f.Chmod(mode)
+	}
+	if old != nil && err == nil {
+		_, err = io.Copy(p.f, old)
+	}
+	if err != nil {
+		p.finish(false)
+	}
+	return err
+}
+
+// existing returns the output's mode if it exists, and the file itself to
+// append to. Anything but a regular file there is refused.
+func (p *pendingFile) existing(appendTo bool) (*os.File, fs.FileMode, error) {
+	fi, err := p.dir.Lstat(p.name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if !appendTo {
+		return nil, fi.Mode().Perm(), nil
+	}
+	old, err := p.dir.Open(p.name)
+	return old, fi.Mode().Perm(), err
+}
+
+// removeStrays deletes the temporary files of this output that a writer
+// killed mid-run left behind.
+func (p *pendingFile) removeStrays() {
+	des, _ := fs.ReadDir(p.dir.Root().FS(), ".")
+	for _, de := range des {
+		if tempfile.Stray(de.Name(), p.name) {
+			p.dir.Root().Remove(de.Name())
 		}
 	}
-	return &pendingFile{path: path, f: f}, nil
 }
 
 func (p *pendingFile) Write(b []byte) (int, error) { return p.f.Write(b) }
@@ -237,13 +293,14 @@ func (p *pendingFile) Write(b []byte) (int, error) { return p.f.Write(b) }
 // finish renames the file into place when keep is set, and removes it
 // otherwise.
 func (p *pendingFile) finish(keep bool) error {
+	defer p.dir.Close()
 	err := p.f.Close()
 	if keep && err == nil {
-		if err = os.Rename(p.f.Name(), p.path); err == nil {
+		if err = p.dir.Root().Rename(p.tmp, p.name); err == nil {
 			return nil
 		}
 	}
-	os.Remove(p.f.Name())
+	p.dir.Root().Remove(p.tmp)
 	return err
 }
 

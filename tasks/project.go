@@ -81,6 +81,27 @@ func (p *Project) knownTasks() string {
 	return "; tasks: " + strings.Join(names, ", ")
 }
 
+// roots are the folders in which a task could have planted a symlink: the
+// project folder and the host folder of every read-write mount in the file
+// (any task's, since one task's plant can wait for another's run).
+func (p *Project) roots() []string {
+	roots := []string{p.File.Dir}
+	add := func(dirs []*schema.Dir) {
+		for _, d := range dirs {
+			if !d.ReadOnly {
+				roots = append(roots, d.Host.Abs)
+			}
+		}
+	}
+	for _, c := range p.File.Components {
+		add(c.Dirs)
+	}
+	for _, t := range p.File.Tasks {
+		add(t.Dirs)
+	}
+	return roots
+}
+
 // UsageError is a mistake in how wasmtasks was called, such as an unknown
 // task name; it exits with status 2.
 type UsageError struct{ Msg string }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
@@ -50,6 +51,8 @@ type Runner struct {
 	console   *console
 	state     stateStore
 	slots     chan struct{}
+	roots     []string      // where guests could have planted symlinks
+	guard     *safefs.Guard // opens task-named files under roots' rule
 
 	ctx    context.Context // cancelled at the first failure unless KeepGoing
 	cancel context.CancelFunc
@@ -95,7 +98,9 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		state:   stateStore{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
 		slots:   make(chan struct{}, opts.Jobs),
 		nodes:   map[string]*node{},
+		roots:   p.roots(),
 	}
+	r.guard = safefs.NewGuard(r.roots...)
 	if r.engine == nil {
 		eng, err := runner.NewEngine(runner.Options{CacheDir: p.File.CacheDir.Abs, Logger: opts.Logger})
 		if err != nil {

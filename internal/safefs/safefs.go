@@ -41,7 +41,7 @@ func (e *PlantedError) Error() string {
 	if rel, err := filepath.Rel(e.Root, e.Link); err == nil {
 		name = filepath.ToSlash(rel)
 	}
-	return fmt.Sprintf("%s is a symlink inside %s; a task could have planted it, so wasmtasks does not follow symlinks inside the project or a read-write folder; name the real folder instead", name, e.Root)
+	return fmt.Sprintf("%s is a symlink inside %s; a task could have planted it, so wasmtasks does not follow symlinks inside the project or a read-write folder; name the real path instead", name, e.Root)
 }
 
 // Is makes errors.Is(err, ErrPlanted) true.

@@ -9,10 +9,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 // Info describes the store.
@@ -140,7 +140,7 @@ func writerDead(name string) bool {
 	if err != nil || pid <= 0 {
 		return false
 	}
-	return syscall.Kill(pid, 0) == syscall.ESRCH
+	return tempfile.ProcessGone(pid)
 }
 
 // Clear removes every entry of the store, and the folders of older store

@@ -1,0 +1,41 @@
+// Package tempfile names the temporary files wasmtasks writes beside the
+// files they will become, so that globs can tell them apart and a later
+// run can remove those whose writer died (a SIGKILL leaves them behind).
+package tempfile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// marker is in every temporary name, after the name of the file it will
+// become and before the writer's process ID.
+const marker = ".wasmtasks-tmp-"
+
+// Name returns a new temporary name for a file that will be renamed to
+// target (a base name): hidden, marked, and carrying this process's ID.
+// Create it with O_EXCL: the random part makes clashes unlikely, not
+// impossible.
+func Name(target string) string {
+	return fmt.Sprintf(".%s%s%d-%d", target, marker, os.Getpid(), rand.Uint64())
+}
+
+// Is reports whether the base name name is a temporary name made by Name.
+func Is(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, marker)
+}
+
+// Stray reports whether the base name name is a temporary name for target
+// whose writer no longer runs, so that nothing will ever rename it.
+func Stray(name, target string) bool {
+	rest, ok := strings.CutPrefix(name, "."+target+marker)
+	if !ok {
+		return false
+	}
+	pid, _, _ := strings.Cut(rest, "-")
+	n, err := strconv.Atoi(pid)
+	return err == nil && n > 0 && ProcessGone(n)
+}
