@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 // skipDirs are never searched for inputs or outputs.
@@ -32,8 +34,8 @@ func expandGlobs(root string, patterns []string) ([]string, error) {
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				return nil
+			if !d.Type().IsRegular() || tempfile.Is(d.Name()) {
+				return nil // a temporary output is neither input nor output
 			}
 			rel, err := filepath.Rel(root, p)
 			if err != nil {
