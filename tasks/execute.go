@@ -28,6 +28,7 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 	defer finish()
 	tl := &tail{max: stderrTail}
 	var pending []*pendingFile
+	byPath := map[string]*pendingFile{}
 	ok := false
 	defer func() {
 		for _, p := range pending {
@@ -39,11 +40,15 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 		case schema.StreamDiscard:
 			return nil, nil
 		case schema.StreamFile:
+			if p, ok := byPath[o.File.Abs]; ok {
+				return p, nil // both streams in one file, as 2>&1 does
+			}
 			p, err := newPendingFile(r.guard, o.File.Abs, o.Append)
 			if err != nil {
 				return nil, err
 			}
 			pending = append(pending, p)
+			byPath[o.File.Abs] = p
 			return p, nil
 		}
 		return console, nil

@@ -53,6 +53,7 @@ type Runner struct {
 	slots     chan struct{}
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
+	outputs   outputLocks   // one task at a time writes an output file
 
 	ctx    context.Context // cancelled at the first failure unless KeepGoing
 	cancel context.CancelFunc
@@ -200,6 +201,7 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 	start := time.Now()
 	defer func() { res.Time = time.Since(start) }()
 	s := r.project.spec(t)
+	defer r.outputs.lock(s.outputFiles())()
 	check, err := r.checkUpToDate(s)
 	if err != nil {
 		return res.fail(err)
