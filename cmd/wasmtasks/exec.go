@@ -80,6 +80,8 @@ func (f *execFlags) command(eng *runner.Engine, path string, args []string) (*ru
 	cmd := eng.Command(path, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Timeout = f.timeout
+	// An earlier exec could have planted symlinks in the current folder.
+	cmd.Roots = []string{"."}
 	if f.inheritEnv {
 		cmd.Env = os.Environ()
 	}
