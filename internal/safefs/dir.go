@@ -1,7 +1,6 @@
 package safefs
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -137,5 +136,5 @@ func (g *Guard) OpenParent(path string, create bool) (*Dir, string, error) {
 		}
 		path = next
 	}
-	return nil, "", &fs.PathError{Op: "open", Path: path, Err: errors.New("too many levels of symbolic links")}
+	return nil, "", &fs.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
 }

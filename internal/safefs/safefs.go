@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // ErrPlanted is matched (with errors.Is) by the error that refuses a
@@ -116,7 +117,7 @@ func (g *Guard) openDir(path string, create bool) (*Dir, error) {
 		}
 		path = next
 	}
-	return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("too many levels of symbolic links")}
+	return nil, &fs.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
 }
 
 // walk opens path component by component. At a symlink that the rule lets
@@ -148,7 +149,7 @@ func (g *Guard) walk(path string, create bool) (d *Dir, next string, err error) 
 		}
 		if !fi.IsDir() {
 			cur.Close()
-			return nil, "", &fs.PathError{Op: "open", Path: here, Err: errors.New("not a directory")}
+			return nil, "", &fs.PathError{Op: "open", Path: here, Err: syscall.ENOTDIR}
 		}
 		sub, err := openSame(cur, name, fi)
 		cur.Close()
