@@ -101,12 +101,12 @@ func (d *decoder) chargeExpanded(n *yaml.Node, name string, bytes int) bool {
 	if d.expandedOver {
 		return false
 	}
-	d.expanded += bytes
-	if d.expanded > maxExpandedTotal {
+	if d.expanded+bytes > maxExpandedTotal {
 		d.errorf(n, "variables expand to more than %d MiB in this file (here ${%s}); use long variables in fewer places", maxExpandedTotal>>20, name)
 		d.expandedOver = true
 		return false
 	}
+	d.expanded += bytes
 	return true
 }
 
