@@ -48,18 +48,18 @@ func (d *decoder) syntaxError(err error, data []byte) {
 	case "did not find expected '-' indicator":
 		msg += " in the list that starts here; check the indentation of the lines below it"
 	case "did not find expected ',' or ']'", "did not find expected ',' or '}'":
-		if l, c, ref, ok := unquotedVar(data, line); ok {
+		if l, c, value, ok := unquotedVar(data, line); ok {
 			line, col = l, c
-			msg += fmt.Sprintf("; inside [ ] or { } a value with ${…} needs quotes: write \"%s\"", ref)
+			msg += fmt.Sprintf("; inside [ ] or { } a value with ${…} needs quotes: write \"%s\"", value)
 		}
 	}
 	d.errs = append(d.errs, &Error{File: d.file, Line: line, Col: col, Msg: "invalid YAML: " + msg})
 }
 
-// unquotedVar finds the first ${…} outside quotes on line from (counted
+// unquotedVar finds the value with the first ${…} outside quotes on line from (counted
 // from 1) or on the lines below it that are indented further: the rest of
 // a flow list or mapping that starts on that line.
-func unquotedVar(data []byte, from int) (line, col int, ref string, ok bool) {
+func unquotedVar(data []byte, from int) (line, col int, value string, ok bool) {
 	lines := bytes.Split(data, []byte("\n"))
 	if from < 1 || from > len(lines) {
 		return 0, 0, "", false
@@ -71,11 +71,8 @@ func unquotedVar(data []byte, from int) (line, col int, ref string, ok bool) {
 			break
 		}
 		if at := unquotedVarIn(text); at >= 0 {
-			ref := text[at:]
-			if end := bytes.IndexByte(ref, '}'); end >= 0 {
-				ref = ref[:end+1]
-			}
-			return i + 1, utf8.RuneCount(text[:at]) + 1, string(ref), true
+			start, end := plainValue(text, at)
+			return i + 1, utf8.RuneCount(text[:start]) + 1, string(text[start:end]), true
 		}
 	}
 	return 0, 0, "", false
@@ -112,4 +109,29 @@ func indentation(data []byte, n int) int {
 		data = data[i+1:]
 	}
 	return len(data) - len(bytes.TrimLeft(data, " "))
+}
+
+// plainValue returns where the unquoted value around the ${ at in a flow
+// list or mapping starts and ends: between the flow punctuation around it,
+// with each ${…} taken whole.
+func plainValue(text []byte, at int) (start, end int) {
+	start = bytes.LastIndexAny(text[:at], "[{,") + 1
+	if colon := bytes.LastIndex(text[start:at], []byte(": ")); colon >= 0 {
+		start += colon + 2
+	}
+	for start < at && text[start] == ' ' {
+		start++
+	}
+	for end = at; end < len(text); end++ {
+		if text[end] == '$' && end+1 < len(text) && text[end+1] == '{' {
+			if close := bytes.IndexByte(text[end:], '}'); close >= 0 {
+				end += close
+				continue
+			}
+		}
+		if bytes.IndexByte([]byte(",]}#"), text[end]) >= 0 {
+			break
+		}
+	}
+	return start, len(bytes.TrimRight(text[:end], " "))
 }
