@@ -37,13 +37,15 @@ func Examples() error {
 // Test installs what the tests need and runs every test with the race
 // detector; then the binding's and runner's tests again with a garbage
 // collection at every use of a C pointer (the wasmtasks_gcdebug tag), and a
-// short fuzzing of the task-file parser and the program loader.
+// short fuzzing of the task-file parser, variable expansion and the program
+// loader.
 func Test() error {
 	mg.Deps(Deps)
 	steps := [][]string{
 		{"test", "-race", "-count=1", "./..."},
 		{"test", "-count=1", "-tags", "wasmtasks_gcdebug", "./runner/internal/capi", "./runner"},
-		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s"},
+		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s", "-fuzzminimizetime", "1x"},
+		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzExpand", "-fuzztime", "10s", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of
 		// times; without this limit the short run does little else.
 		{"test", "./runner", "-run", "^$", "-fuzz", "FuzzLoad", "-fuzztime", "15s", "-fuzzminimizetime", "1x"},

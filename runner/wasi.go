@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 
@@ -26,6 +28,9 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 	for _, a := range w.Args {
 		if strings.IndexByte(a, 0) >= 0 {
 			return nil, st, fmt.Errorf("argument %q contains a NUL byte", a)
+		}
+		if !utf8.ValidString(a) {
+			return nil, st, fmt.Errorf("argument %q is %w", a, ErrNotUTF8)
 		}
 	}
 	env, err := splitEnv(c.Env)
@@ -48,6 +53,10 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 	return w, st, err
 }
 
+// ErrNotUTF8 is why an argument or environment variable cannot be passed
+// to a program: WASI strings are UTF-8, and wasmtime refuses anything else.
+var ErrNotUTF8 = errors.New("not valid UTF-8, which WASI cannot pass to a program")
+
 func splitEnv(env []string) ([][2]string, error) {
 	out := make([][2]string, 0, len(env))
 	for _, kv := range env {
@@ -57,6 +66,9 @@ func splitEnv(env []string) ([][2]string, error) {
 		}
 		if strings.IndexByte(kv, 0) >= 0 {
 			return nil, fmt.Errorf("environment entry %q contains a NUL byte", name)
+		}
+		if !utf8.ValidString(kv) {
+			return nil, fmt.Errorf("environment variable %q is %w; fix or unset it on the host, or pass the program only the variables it needs", name, ErrNotUTF8)
 		}
 		out = append(out, [2]string{name, value})
 	}

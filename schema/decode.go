@@ -33,7 +33,7 @@ func Parse(path string, data []byte, lookupEnv func(string) (string, bool)) (*Fi
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
 	}
-	d := &decoder{file: path, dir: filepath.Dir(abs), lookupEnv: lookupEnv, budget: maxNodes}
+	d := &decoder{file: path, dir: filepath.Dir(abs), lookupEnv: lookupEnv}
 	f := &File{Path: path, Dir: d.dir}
 	root, ok := d.document(data)
 	if ok {
@@ -41,22 +41,19 @@ func Parse(path string, data []byte, lookupEnv func(string) (string, bool)) (*Fi
 		d.validate(f)
 	}
 	if len(d.errs) > 0 {
-		return nil, d.errs.sorted()
+		return nil, d.errs.report()
 	}
 	return f, nil
 }
 
-// maxNodes bounds the nodes one file may have after aliases are followed,
-// so that a file of nested aliases cannot make decoding run for ever.
-const maxNodes = 100_000
-
 type decoder struct {
-	file      string
-	dir       string
-	lookupEnv func(string) (string, bool)
-	vars      map[string]string
-	errs      Errors
-	budget    int
+	file        string
+	dir         string
+	lookupEnv   func(string) (string, bool)
+	vars        map[string]string
+	errs        Errors
+	suggestCost int // steps spent on "did you mean"
+	budget
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
@@ -71,7 +68,7 @@ func (d *decoder) document(data []byte) (*yaml.Node, bool) {
 		if errors.Is(err, io.EOF) {
 			d.errs = append(d.errs, &Error{File: d.file, Line: 1, Col: 1, Msg: "the file is empty; start it with 'version: 1'"})
 		} else {
-			d.syntaxError(err)
+			d.syntaxError(err, data)
 		}
 		return nil, false
 	}
@@ -86,31 +83,6 @@ func (d *decoder) document(data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	return root, true
-}
-
-// syntaxError turns yaml.v3's "yaml: line N: msg" into a located error.
-func (d *decoder) syntaxError(err error) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if n, text, ok := strings.Cut(rest, ": "); ok {
-			fmt.Sscanf(n, "%d", &line)
-			msg = text
-		}
-	}
-	d.errs = append(d.errs, &Error{File: d.file, Line: line, Col: 1, Msg: "invalid YAML: " + msg})
-}
-
-// resolve follows an alias and charges the node against the budget.
-func (d *decoder) resolve(n *yaml.Node) (*yaml.Node, bool) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	d.budget--
-	if d.budget == 0 {
-		d.errorf(n, "the file expands to more than %d values through aliases; simplify it", maxNodes)
-	}
-	return n, d.budget > 0
 }
 
 func (d *decoder) decodeFile(root *yaml.Node, f *File) {
@@ -178,12 +150,8 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value) {
 			v.SetString(n.Value)
 		}
 	case reflect.Bool:
-		if d.expect(n, yaml.ScalarNode, "true or false") {
-			if n.ShortTag() != "!!bool" {
-				d.errorf(n, "want true or false, not %q", n.Value)
-				return
-			}
-			v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
+		if b, ok := d.decodeBool(n); ok {
+			v.SetBool(b)
 		}
 	case reflect.Int:
 		if d.expect(n, yaml.ScalarNode, "a whole number") {
@@ -264,7 +232,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 		seen[key.Value] = key
 		idx, ok := fields[key.Value]
 		if !ok {
-			d.errorf(key, "unknown key %q%s", key.Value, suggestOrList(key.Value, names))
+			d.errorf(key, "unknown key %q%s", key.Value, d.suggestOrList(key.Value, names))
 			continue
 		}
 		if skip[key.Value] {
@@ -284,8 +252,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 	}
 }
 
-func suggestOrList(got string, known []string) string {
-	if s := suggest(got, known); s != "" {
+func (d *decoder) suggestOrList(got string, known []string) string {
+	if s := d.suggest(got, known); s != "" {
 		return s
 	}
 	return "; known keys: " + strings.Join(known, ", ")

@@ -33,8 +33,14 @@ func (d *decoder) expand(n *yaml.Node) (string, bool) {
 				d.errorf(n, "unclosed ${ in %q; write ${NAME}, or $$ for a literal $", n.Value)
 				return "", false
 			}
-			v, ok := d.lookup(n, s[1:end])
-			if !ok {
+			name, v, ok := d.lookup(n, s[1:end])
+			switch {
+			case !ok:
+				return "", false
+			case b.Len()+len(v) > maxExpanded:
+				d.tooLong(n, name)
+				return "", false
+			case !d.chargeExpanded(n, name, len(v)):
 				return "", false
 			}
 			b.WriteString(v)
@@ -46,23 +52,28 @@ func (d *decoder) expand(n *yaml.Node) (string, bool) {
 	}
 }
 
-func (d *decoder) lookup(n *yaml.Node, ref string) (string, bool) {
+// lookup finds the value of ref, NAME or NAME:-default. A variable of the
+// file that failed to expand fails quietly: its own error says why.
+func (d *decoder) lookup(n *yaml.Node, ref string) (name, value string, ok bool) {
 	name, def, hasDefault := strings.Cut(ref, ":-")
 	if !validEnvName(name) {
 		d.errorf(n, "${%s}: %q is not a variable name; use letters, digits and '_'", ref, name)
-		return "", false
+		return name, "", false
+	}
+	if d.broken[name] {
+		return name, "", false
 	}
 	if v, ok := d.vars[name]; ok {
-		return v, true
+		return name, v, true
 	}
 	if d.lookupEnv != nil {
 		if v, ok := d.lookupEnv(name); ok {
-			return v, true
+			return name, v, true
 		}
 	}
 	if hasDefault {
-		return def, true
+		return name, def, true
 	}
 	d.errorf(n, "undefined variable %s; define it under vars:, set it in the environment, or give a default: ${%s:-value}", name, name)
-	return "", false
+	return name, "", false
 }

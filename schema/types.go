@@ -132,6 +132,9 @@ func (v *Vars) decode(d *decoder, n *yaml.Node) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		var one Env
 		one.decode(d, &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column, Content: n.Content[i : i+2]})
+		if len(one) == 0 {
+			d.markBroken(n.Content[i].Value)
+		}
 		for _, e := range one {
 			if _, dup := d.vars[e.Name]; dup {
 				d.errorf(n.Content[i], "duplicate variable %q; remove one", e.Name)
@@ -160,7 +163,7 @@ type InheritEnv struct {
 func (ie *InheritEnv) decode(d *decoder, n *yaml.Node) {
 	switch {
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool":
-		ie.All = n.Value == "true"
+		ie.All, _ = d.decodeBool(n)
 	case n.Kind == yaml.SequenceNode:
 		for _, item := range n.Content {
 			if item.Kind != yaml.ScalarNode || !validEnvName(item.Value) {
@@ -214,7 +217,7 @@ func decodeStream(d *decoder, n *yaml.Node, words []string, file *HostPath, appe
 		if slices.Contains(words, n.Value) {
 			return n.Value
 		}
-		d.errorf(n, "unknown stream %q; want %s%s", n.Value, choices, suggest(n.Value, words))
+		d.errorf(n, "unknown stream %q; want %s%s", n.Value, choices, d.suggest(n.Value, words))
 	case n.Kind == yaml.MappingNode:
 		var spec struct {
 			File   HostPath `yaml:"file" required:"true" doc:"The file, relative to the task file."`

@@ -1,10 +1,10 @@
 package schema
 
 import (
+	"maps"
 	"os"
 	"path"
 	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -23,24 +23,15 @@ func (d *decoder) validate(f *File) {
 	for _, t := range f.Tasks {
 		tasks[t.Name] = t
 	}
-	names := func(m map[string]*Task) []string {
-		var out []string
-		for k := range m {
-			out = append(out, k)
-		}
-		return out
-	}
-	var compNames []string
-	for k := range comps {
-		compNames = append(compNames, k)
-	}
+	taskNames := slices.Sorted(maps.Keys(tasks))
+	compNames := slices.Sorted(maps.Keys(comps))
 	refErrors := len(d.errs)
 	for _, t := range f.Tasks {
 		var inherited []*Dir
 		if c, ok := comps[t.Component.Name]; ok {
 			inherited = c.Dirs
 		} else if t.Component.Name != "" {
-			d.errorAt(t.Component.Pos, "unknown component %q%s", t.Component.Name, suggestName(t.Component.Name, compNames, "components"))
+			d.errorAt(t.Component.Pos, "unknown component %q%s", t.Component.Name, d.suggestName(t.Component.Name, compNames, "components"))
 		}
 		d.checkDirs(t.Dirs, inherited)
 		for _, dep := range t.Deps {
@@ -49,7 +40,7 @@ func (d *decoder) validate(f *File) {
 			case dep.Name == t.Name:
 				d.errorAt(dep.Pos, "task %q depends on itself; remove it from its deps", t.Name)
 			case tasks[dep.Name] == nil:
-				d.errorAt(dep.Pos, "unknown task %q in deps%s", dep.Name, suggestName(dep.Name, names(tasks), "tasks"))
+				d.errorAt(dep.Pos, "unknown task %q in deps%s", dep.Name, d.suggestName(dep.Name, taskNames, "tasks"))
 			}
 		}
 		for _, out := range t.Outputs {
@@ -65,14 +56,16 @@ func (d *decoder) validate(f *File) {
 	}
 }
 
-func suggestName(got string, known []string, what string) string {
-	if s := suggest(got, known); s != "" {
+// suggestName says which known name got may have meant, or lists some of
+// them; known is sorted.
+func (d *decoder) suggestName(got string, known []string, what string) string {
+	if s := d.suggest(got, known); s != "" {
 		return s
 	}
 	if len(known) == 0 {
 		return "; the file defines no " + what
 	}
-	return "; defined " + what + ": " + strings.Join(slices.Sorted(slices.Values(known)), ", ")
+	return "; defined " + what + ": " + list(known)
 }
 
 func (d *decoder) errorAt(p Pos, format string, args ...any) {
@@ -120,37 +113,30 @@ func (d *decoder) checkDirs(dirs, inherited []*Dir) {
 	}
 }
 
-// checkCycles reports each dependency cycle once, as a → b → a.
+// checkCycles reports each dependency cycle once, as a → b → a, where the
+// dependency that closes it is written.
 func (d *decoder) checkCycles(order []*Task, tasks map[string]*Task) {
-	const (
-		unvisited = iota
-		visiting
-		done
-	)
-	state := map[string]int{}
+	const done = -1
+	state := map[string]int{} // absent: unvisited; done; else 1 + index in stack
 	var stack []string
 	var visit func(t *Task)
 	visit = func(t *Task) {
-		state[t.Name] = visiting
 		stack = append(stack, t.Name)
+		state[t.Name] = len(stack)
 		for _, dep := range t.Deps {
-			switch state[dep.Name] {
-			case visiting:
-				i := len(stack) - 1
-				for stack[i] != dep.Name {
-					i--
-				}
-				cycle := append(append([]string{}, stack[i:]...), dep.Name)
-				d.errorAt(dep.Pos, "dependency cycle: %s; remove one of these deps", strings.Join(cycle, " → "))
-			case unvisited:
+			switch at := state[dep.Name]; at {
+			case done:
+			case 0:
 				visit(tasks[dep.Name])
+			default:
+				d.errorAt(dep.Pos, "dependency cycle: %s; remove one of these deps", chain(stack[at-1:]))
 			}
 		}
 		stack = stack[:len(stack)-1]
 		state[t.Name] = done
 	}
 	for _, t := range order {
-		if state[t.Name] == unvisited {
+		if state[t.Name] == 0 {
 			visit(t)
 		}
 	}
