@@ -46,6 +46,7 @@ func Test() error {
 		{"test", "-count=1", "-tags", "wasmtasks_gcdebug", "./runner/internal/capi", "./runner"},
 		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s", "-fuzzminimizetime", "1x"},
 		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzExpand", "-fuzztime", "10s", "-fuzzminimizetime", "1x"},
+		{"test", "./tasks", "-run", "^$", "-fuzz", "FuzzGlob", "-fuzztime", "10s", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of
 		// times; without this limit the short run does little else.
 		{"test", "./runner", "-run", "^$", "-fuzz", "FuzzLoad", "-fuzztime", "15s", "-fuzzminimizetime", "1x"},

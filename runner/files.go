@@ -5,32 +5,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"syscall"
+
+	"github.com/wasmtasks/wasmtasks/internal/filestamp"
 )
 
-// fileStamp identifies one version of a file without reading it: a file
-// that is written or replaced changes its inode, size, modification time
-// or status-change time (which no program can set back).
-type fileStamp struct {
-	dev, ino     uint64
-	size         int64
-	mtime, ctime int64
-}
+// fileStamp and statFile keep the runner's names for the shared stamp.
+type fileStamp = filestamp.Stamp
 
-func statFile(path string) (fileStamp, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fileStamp{}, err
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fileStamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}, nil
-	}
-	return fileStamp{
-		dev: uint64(st.Dev), ino: st.Ino, size: st.Size,
-		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(),
-	}, nil
-}
+func statFile(path string) (fileStamp, error) { return filestamp.Stat(path) }
 
 // loadedFile is what the engine knows of one program file while it is
 // unchanged: its digest, and its compiled program once a run loaded it.
@@ -46,7 +28,7 @@ func (e *Engine) known(path string, stamp fileStamp) (loadedFile, bool) {
 	e.progMu.Lock()
 	defer e.progMu.Unlock()
 	f, ok := e.files[path]
-	return f, ok && f.stamp == stamp && stamp.mtime != 0
+	return f, ok && f.stamp == stamp && stamp.Mtime != 0
 }
 
 func (e *Engine) remember(path string, f loadedFile) {

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/envname"
 )
 
 // String is a string in which ${NAME} variables were expanded.
@@ -110,14 +111,7 @@ func (e *Env) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
-func validEnvName(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
+func validEnvName(s string) bool { return envname.Valid(s) }
 
 // Vars are the file's variables.
 type Vars Env

@@ -1,11 +1,15 @@
 package tasks
 
 import (
+	"errors"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
@@ -13,41 +17,18 @@ import (
 // skipDirs are never searched for inputs or outputs.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, stateDir: true}
 
-// expandGlobs returns the regular files under root that match any of the
-// patterns (slash-separated, relative to root, ** for any depth), as sorted
-// slash paths.
+// globVisits counts the folder entries the globs looked at, for tests.
+var globVisits atomic.Int64
+
+// expandGlobs returns the regular files and symlinks under root that match
+// any of the patterns (slash-separated, relative to root, ** for any
+// depth), as sorted slash paths. Symlinks to folders are listed but never
+// descended, and no folder is entered through a symlink, so a search stays
+// inside root and ends.
 func expandGlobs(root string, patterns []string) ([]string, error) {
 	found := map[string]bool{}
 	for _, pat := range patterns {
-		base := staticPrefix(pat)
-		start := filepath.Join(root, filepath.FromSlash(base))
-		err := filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == start {
-					return nil // nothing there: the pattern matches nothing
-				}
-				return err
-			}
-			if d.IsDir() {
-				if skipDirs[d.Name()] && p != start {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() || tempfile.Is(d.Name()) {
-				return nil // a temporary output is neither input nor output
-			}
-			rel, err := filepath.Rel(root, p)
-			if err != nil {
-				return err
-			}
-			rel = filepath.ToSlash(rel)
-			if matchGlob(pat, rel) {
-				found[rel] = true
-			}
-			return nil
-		})
-		if err != nil {
+		if err := expandGlob(root, pat, found); err != nil {
 			return nil, err
 		}
 	}
@@ -59,19 +40,101 @@ func expandGlobs(root string, patterns []string) ([]string, error) {
 	return out, nil
 }
 
+// expandGlob adds the matches of one pattern to found: a pattern without
+// wildcards is looked up, any other is searched for from its deepest folder
+// without wildcards.
+func expandGlob(root, pat string, found map[string]bool) error {
+	if !hasWildcard(pat) {
+		return addLiteral(root, pat, found)
+	}
+	base := staticPrefix(pat)
+	if !realDirs(root, base) {
+		return nil
+	}
+	// The separator makes the walk enter root even when root itself is a
+	// symlink; below it nothing is followed.
+	start := filepath.Join(root, filepath.FromSlash(base)) + string(filepath.Separator)
+	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		globVisits.Add(1)
+		if err != nil {
+			if p == start {
+				return nil // nothing there: the pattern matches nothing
+			}
+			return err
+		}
+		if d.IsDir() {
+			if skipDirs[d.Name()] && p != start {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !listable(d.Type()) || tempfile.Is(d.Name()) {
+			return nil // a temporary output is neither input nor output
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		if rel = filepath.ToSlash(rel); matchGlob(pat, rel) {
+			found[rel] = true
+		}
+		return nil
+	})
+}
+
+// addLiteral adds the file a pattern without wildcards names, if it is
+// there and reached without following a symlinked folder.
+func addLiteral(root, pat string, found map[string]bool) error {
+	if !realDirs(root, path.Dir(pat)) {
+		return nil
+	}
+	globVisits.Add(1)
+	fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(pat)))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			return nil
+		}
+		return err
+	}
+	if listable(fi.Mode().Type()) {
+		found[pat] = true
+	}
+	return nil
+}
+
+// listable reports whether a folder entry of this type can be an input or
+// output: a regular file or a symlink.
+func listable(t fs.FileMode) bool { return t.IsRegular() || t&fs.ModeSymlink != 0 }
+
+// realDirs reports whether every folder on the slash path dir below root is
+// a folder and not a symlink to one.
+func realDirs(root, dir string) bool {
+	if dir == "." || dir == "" {
+		return true
+	}
+	p := root
+	for _, part := range strings.Split(dir, "/") {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
+}
+
+func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[\\") }
+
 // staticPrefix is the folder part of a pattern before its first wildcard,
 // where the search can start.
 func staticPrefix(pat string) string {
 	parts := strings.Split(pat, "/")
 	var fixed []string
 	for _, p := range parts[:len(parts)-1] {
-		if strings.ContainsAny(p, "*?[\\") {
+		if hasWildcard(p) {
 			break
 		}
 		fixed = append(fixed, p)
-	}
-	if len(fixed) == len(parts)-1 && !strings.ContainsAny(parts[len(parts)-1], "*?[\\") {
-		return path.Dir(pat) // a plain file name
 	}
 	return path.Join(fixed...)
 }
@@ -83,24 +146,30 @@ func matchGlob(pattern, name string) bool {
 	return matchSegments(strings.Split(pattern, "/"), strings.Split(name, "/"))
 }
 
+// matchSegments matches by dynamic programming over (pattern segment, name
+// segment), in time proportional to their product: trying every split of
+// the name at every "**" takes exponential time.
 func matchSegments(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			rest := pat[1:]
-			for i := 0; i <= len(name); i++ {
-				if matchSegments(rest, name[i:]) {
-					return true
+	// next[j] reports whether pat[i+1:] matches name[j:].
+	next := make([]bool, len(name)+1)
+	cur := make([]bool, len(name)+1)
+	next[len(name)] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		if pat[i] == "**" {
+			cur[len(name)] = next[len(name)]
+			for j := len(name) - 1; j >= 0; j-- {
+				cur[j] = next[j] || cur[j+1]
+			}
+		} else {
+			cur[len(name)] = false
+			for j := len(name) - 1; j >= 0; j-- {
+				cur[j] = false
+				if next[j+1] {
+					cur[j], _ = path.Match(pat[i], name[j])
 				}
 			}
-			return false
 		}
-		if len(name) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], name[0]); !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
+		cur, next = next, cur
 	}
-	return len(name) == 0
+	return next[0]
 }

@@ -223,7 +223,7 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 	}
 	res.Status = Ran
 	if check.fingerprint != "" {
-		if err := r.recordSuccess(s, check.fingerprint); err != nil {
+		if err := r.recordSuccess(s, check); err != nil {
 			r.console.printf("wasmtasks: warning: [%s] could not record the run for up-to-date checks: %v\n", t.Name, err)
 		}
 	}

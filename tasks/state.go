@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,9 +29,12 @@ type taskRecord struct {
 	// input file; Outputs the content of every output file after the run.
 	Inputs  string `json:"inputs"`
 	Outputs string `json:"outputs"`
+	// Files has the stamp and digest of every input and output file, so
+	// that the next check reads only the files that changed.
+	Files map[string]fileRecord `json:"files,omitempty"`
 }
 
-const stateVersion = 1
+const stateVersion = 2
 
 // stateStore reads and writes the state file. Updates hold an exclusive
 // lock on a file beside it, so two wasmtasks processes on one project never
@@ -117,36 +119,9 @@ func writeFileAtomic(path string, data []byte) error {
 	return err
 }
 
-// hashFiles returns a digest of the named files' paths and contents, and
-// an error if one cannot be read.
-func hashFiles(root string, files []string) (string, error) {
-	h := sha256.New()
-	for _, f := range files {
-		sum, err := hashFile(filepath.Join(root, filepath.FromSlash(f)))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %s\n", sum, f)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // fingerprint digests everything that decides what a task does: its
 // program, argv, environment, folders and streams, and its input files.
-func (s *spec) fingerprint(root, programDigest string) (string, error) {
+func (s *spec) fingerprint(d *digester, programDigest string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "program %s\n", programDigest)
 	for _, a := range s.args[1:] {
@@ -163,11 +138,11 @@ func (s *spec) fingerprint(root, programDigest string) (string, error) {
 	fmt.Fprintf(h, "stdin %s %q\nstdout %s %q %v\nstderr %s %q %v\n",
 		s.stdin.Mode, s.stdin.File.Abs, s.stdout.Mode, s.stdout.File.Abs, s.stdout.Append,
 		s.stderr.Mode, s.stderr.File.Abs, s.stderr.Append)
-	inputs, err := expandGlobs(root, patterns(s.task.Inputs))
+	inputs, err := expandGlobs(d.root, patterns(s.task.Inputs))
 	if err != nil {
 		return "", err
 	}
-	sum, err := hashFiles(root, inputs)
+	sum, err := d.digestFiles(inputs)
 	if err != nil {
 		return "", err
 	}
@@ -176,12 +151,12 @@ func (s *spec) fingerprint(root, programDigest string) (string, error) {
 }
 
 // outputsDigest digests the task's output files as they are now.
-func (s *spec) outputsDigest(root string) (string, error) {
-	outputs, err := expandGlobs(root, patterns(s.task.Outputs))
+func (s *spec) outputsDigest(d *digester) (string, error) {
+	outputs, err := expandGlobs(d.root, patterns(s.task.Outputs))
 	if err != nil {
 		return "", err
 	}
-	return hashFiles(root, outputs)
+	return d.digestFiles(outputs)
 }
 
 func patterns(gs []schema.Glob) []string {
@@ -190,11 +165,4 @@ func patterns(gs []schema.Glob) []string {
 		out[i] = g.Pattern
 	}
 	return out
-}
-
-// upToDate reports whether the task's last successful run saw the same
-// fingerprint and left the outputs that are there now.
-func (s stateStore) upToDate(task, fingerprint, outputs string) bool {
-	rec, ok := s.load().Tasks[task]
-	return ok && rec.Inputs == fingerprint && rec.Outputs == outputs
 }

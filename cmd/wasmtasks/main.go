@@ -11,9 +11,12 @@
 //
 // Exit status: run, list, validate and compile exit 0 on success, 1 when a
 // task failed, 2 for a bad task file or usage, and 130 when interrupted.
-// exec exits with the program's own status (a component can
-// only report 0 or 1), 124 when it timed out, 130 when interrupted, 134
-// when it trapped, and 2 when it could not be run at all.
+// exec exits with the program's own status, 0–125 (a component can only
+// report 0 or 1; wasmtime stops a module that exits with 126 or more with
+// an error, and exec exits 1), 124 when it timed out, 130 when interrupted,
+// 134 when it trapped, and 2 when it could not be run at all. exec --json
+// ends stderr with a JSON line that tells a program's own 124 from a
+// timeout: 'wasmtasks exec -h' has the details.
 package main
 
 import (

@@ -83,7 +83,7 @@ func TestExec(t *testing.T) {
 		{name: "missing file", args: []string{"exec", "nope.wasm"}, status: exitUsage, stderrHas: "no such file"},
 		{name: "no file", args: []string{"exec"}, status: exitUsage, stderrHas: "exec needs a FILE.wasm"},
 		{name: "bad flag", args: []string{"exec", "--bogus", mod}, status: exitUsage, stderrHas: "flag provided but not defined"},
-		{name: "bad memory", args: []string{"exec", "--memory", "lots", mod}, status: exitUsage, stderrHas: "--memory: invalid size"},
+		{name: "bad memory", args: []string{"exec", "--memory", "lots", mod}, status: exitUsage, stderrHas: "flag -memory: invalid size"},
 		{name: "bad env", args: []string{"exec", "--env", "NOVALUE", mod}, status: exitUsage, stderrHas: "want NAME=VALUE"},
 		{name: "unknown command", args: []string{"frobnicate"}, status: exitUsage, stderrHas: "unknown command"},
 		{

@@ -1,0 +1,172 @@
+package tasks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/filestamp"
+)
+
+// racyWindow is how old a file's status-change time must be, when it is
+// hashed, for its stamp to vouch for its content later: a write within the
+// file system's timestamp granularity of the previous one may leave the
+// stamp as it was (git's "racy" entries). Two seconds covers the coarsest
+// common file systems.
+const racyWindow = 2 * time.Second
+
+// hashedBytes counts the bytes of file content hashed, for tests.
+var hashedBytes atomic.Int64
+
+// errOutsideProject is wrapped by the error for an input or output symlink
+// that resolves outside the project.
+var errOutsideProject = errors.New("symlink leads outside the project")
+
+// fileRecord is what a check learnt of one file.
+type fileRecord struct {
+	Stamp  filestamp.Stamp `json:"stamp"`
+	Digest string          `json:"sha256"`
+	// Settled means the stamp was old enough when the file was hashed to
+	// vouch for the content (see racyWindow).
+	Settled bool `json:"settled,omitempty"`
+}
+
+// digester digests a task's files, reusing the digest of every file whose
+// stamp is what a past check recorded, so that unchanged files are not read
+// again.
+type digester struct {
+	root     string
+	realRoot string // root with symlinks resolved, found on first need
+	known    map[string]fileRecord
+	seen     map[string]fileRecord // what this check saw, to be recorded
+	hashed   bool                  // a settled file was hashed, not reused
+}
+
+func newDigester(root string, known map[string]fileRecord) *digester {
+	return &digester{root: root, known: known, seen: map[string]fileRecord{}}
+}
+
+// digestFiles returns a digest of the named files' paths and contents.
+func (d *digester) digestFiles(files []string) (string, error) {
+	h := sha256.New()
+	for _, f := range files {
+		sum, err := d.entry(f)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", sum, f)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// entry digests one listed file: a regular file by its content, a symlink
+// by its link text and, when it leads to a file in the project, that
+// file's content.
+func (d *digester) entry(rel string) (string, error) {
+	p := filepath.Join(d.root, filepath.FromSlash(rel))
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return "", err
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return d.content(rel, fi)
+	}
+	link, err := os.Readlink(p)
+	if err != nil {
+		return "", err
+	}
+	tfi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return sumOf("symlink", link, "-"), nil // dangling: its text counts
+	}
+	if err != nil {
+		return "", err
+	}
+	if !tfi.Mode().IsRegular() {
+		// A folder is not descended, a device not read: the text counts.
+		return sumOf("symlink", link, tfi.Mode().Type().String()), nil
+	}
+	target, err := d.linkTarget(rel, p)
+	if err != nil {
+		return "", err
+	}
+	content, err := d.content(target, tfi)
+	return sumOf("symlink", link, content), err
+}
+
+// linkTarget returns the slash path in the project of the file the
+// symlink at p leads to, or an error when that file is outside the project.
+func (d *digester) linkTarget(rel, p string) (string, error) {
+	resolved, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	if d.realRoot == "" {
+		if d.realRoot, err = filepath.EvalSymlinks(d.root); err != nil {
+			return "", err
+		}
+	}
+	in, err := filepath.Rel(d.realRoot, resolved)
+	if err != nil || in == ".." || strings.HasPrefix(in, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s: %w (to %s); point it at a file inside the project or leave it out of the task's inputs and outputs", rel, errOutsideProject, resolved)
+	}
+	return filepath.ToSlash(in), nil
+}
+
+func sumOf(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// content returns the digest of the regular file rel, whose current
+// information is fi, reusing a settled digest while its stamp is unchanged.
+func (d *digester) content(rel string, fi fs.FileInfo) (string, error) {
+	stamp := filestamp.Of(fi)
+	if rec, ok := d.known[rel]; ok && rec.Settled && rec.Stamp == stamp && stamp.Reliable() {
+		d.seen[rel] = rec
+		return rec.Digest, nil
+	}
+	start := time.Now()
+	sum, err := hashFile(filepath.Join(d.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return "", err
+	}
+	settled := stamp.Reliable() && stamp.Ctime < start.Add(-racyWindow).UnixNano()
+	d.hashed = d.hashed || settled
+	d.seen[rel] = fileRecord{Stamp: stamp, Digest: sum, Settled: settled}
+	return sum, nil
+}
+
+// hashFile returns the SHA-256 of a regular file's content. It opens
+// without blocking, so a file replaced by a FIFO fails instead of hanging.
+func hashFile(path string) (string, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("%s: not a regular file; inputs and outputs must be files", path)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	hashedBytes.Add(n)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
