@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -146,7 +145,7 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 			c.kind = f.prog.kind
 			return f.prog, Memory, c.checkPin(f.digest)
 		}
-		if wasm, err = os.ReadFile(c.Path); err != nil {
+		if wasm, err = readProgram(c.Path); err != nil {
 			return nil, 0, err
 		}
 	}

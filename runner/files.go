@@ -6,7 +6,20 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/wasmtasks/wasmtasks/internal/fileutil"
 )
+
+// maxProgramBytes bounds the size of a program file: larger files are
+// refused before they are read.
+const maxProgramBytes = 1 << 30
+
+// readProgram reads a program file: a regular file of at most
+// maxProgramBytes, never a named pipe or a device that would block or never
+// end.
+func readProgram(path string) ([]byte, error) {
+	return fileutil.ReadRegular(path, maxProgramBytes, false)
+}
 
 // fileStamp identifies one version of a file without reading it: a file
 // that is written or replaced changes its inode, size, modification time
@@ -66,7 +79,7 @@ func (e *Engine) Digest(path string) (string, error) {
 	if f, ok := e.known(path, stamp); ok {
 		return hex.EncodeToString(f.digest[:]), nil
 	}
-	wasm, err := os.ReadFile(path)
+	wasm, err := readProgram(path)
 	if err != nil {
 		return "", fmt.Errorf("runner: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
@@ -170,7 +169,7 @@ func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {
 // Load compiles the program at path, or loads its compiled code from the
 // store, without running it: for warming the store ahead of a run.
 func (e *Engine) Load(path string) (Kind, Source, error) {
-	wasm, err := os.ReadFile(path)
+	wasm, err := readProgram(path)
 	if err != nil {
 		return 0, 0, fmt.Errorf("runner: %w", err)
 	}
