@@ -3,6 +3,8 @@
 package fileutil
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"syscall"
 )
@@ -15,5 +17,9 @@ func openNonBlocking(path string, noFollow bool) (*os.File, error) {
 	if noFollow {
 		flags |= syscall.O_NOFOLLOW
 	}
-	return os.OpenFile(path, flags, 0)
+	f, err := os.OpenFile(path, flags, 0)
+	if noFollow && errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s: %w (it is a symbolic link)", path, ErrNotRegular)
+	}
+	return f, err
 }
