@@ -115,7 +115,7 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	}
 	c.ran = true
 	if err := c.checkStore(); err != nil {
-		return res, c.errorf("dirs: %w", err)
+		return res, c.errorf("%w", err)
 	}
 	start := time.Now()
 	prog, src, err := c.loadProgram()

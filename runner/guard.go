@@ -1,6 +1,10 @@
 package runner
 
-import "github.com/wasmtasks/wasmtasks/runner/cache"
+import (
+	"fmt"
+
+	"github.com/wasmtasks/wasmtasks/runner/cache"
+)
 
 // checkStore refuses a run whose guest could write into the engine's store
 // of compiled code or replace its key, through a read-write folder: code
@@ -15,7 +19,7 @@ func (c *Cmd) checkStore() error {
 			continue
 		}
 		if err := cache.CheckWritable(d.Host, c.engine.cache.Dir(), key); err != nil {
-			return err
+			return fmt.Errorf("read-write folder %w", err)
 		}
 	}
 	return nil

@@ -15,11 +15,11 @@ func CheckWritable(path, storeDir, keyFile string) error {
 	p, s := realPath(path), realPath(storeDir)
 	switch {
 	case within(s, p):
-		return unsafef("%s would let a program write into the store of compiled code %s, which it contains; mount it read-only, or move the store out of it (cache_dir, --cache-dir or $%s)", path, storeDir, EnvDir)
+		return unsafef("%s holds the store of compiled code %s, so a program could plant code that later runs as you; mount it read-only, or move the store out of it (cache_dir, --cache-dir or $%s)", path, storeDir, EnvDir)
 	case within(p, s):
-		return unsafef("%s would let a program write into the store of compiled code %s, which it is part of; choose a folder outside the store", path, storeDir)
+		return unsafef("%s is inside the store of compiled code %s, so a program could plant code that later runs as you; use a folder or file outside the store", path, storeDir)
 	case keyFile != "" && within(realPath(keyFile), p):
-		return unsafef("%s would let a program replace the store key %s; mount it read-only, or choose a narrower folder", path, keyFile)
+		return unsafef("%s holds the store key %s, so a program could replace it; mount it read-only, use a path that does not hold the key, or keep the key elsewhere ($%s)", path, keyFile, EnvKeyFile)
 	}
 	return nil
 }
