@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -124,6 +123,9 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 		return res, errors.New("runner: Cmd already ran")
 	}
 	c.ran = true
+	if err := c.checkStore(); err != nil {
+		return res, c.errorf("%w", err)
+	}
 	start := time.Now()
 	prog, src, err := c.loadProgram()
 	res.Load = time.Since(start)
@@ -155,7 +157,7 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 			c.kind = f.prog.kind
 			return f.prog, Memory, c.checkPin(f.digest)
 		}
-		if wasm, err = os.ReadFile(c.Path); err != nil {
+		if wasm, err = readProgram(c.Path); err != nil {
 			return nil, 0, err
 		}
 	}

@@ -17,6 +17,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -65,7 +66,9 @@ type Engine struct {
 }
 
 // NewEngine creates an engine. A store folder that cannot be created is no
-// error: the engine warns and compiles in memory.
+// error: the engine warns and compiles in memory. A store that another user
+// could write code into, or whose key they could read, is: the error
+// matches cache.ErrUnsafe and says how to fix it.
 func NewEngine(opts Options) (*Engine, error) {
 	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true})
 	if err != nil {
@@ -77,6 +80,10 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if !opts.NoCache {
 		e.cache, err = cache.Open(opts.CacheDir, opts.CacheMaxBytes, e.log)
+		if errors.Is(err, cache.ErrUnsafe) {
+			c.Close()
+			return nil, fmt.Errorf("runner: %w", err)
+		}
 		if err != nil {
 			e.log.Warn(fmt.Sprintf("runner: compiled code will not be kept: %v", err))
 		}

@@ -4,13 +4,24 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
+	"github.com/wasmtasks/wasmtasks/internal/fileutil"
 )
 
 // fileStamp and statFile keep the runner's names for the shared stamp.
 type fileStamp = filestamp.Stamp
+
+// maxProgramBytes bounds the size of a program file: larger files are
+// refused before they are read.
+const maxProgramBytes = 1 << 30
+
+// readProgram reads a program file: a regular file of at most
+// maxProgramBytes, never a named pipe or a device that would block or never
+// end.
+func readProgram(path string) ([]byte, error) {
+	return fileutil.ReadRegular(path, maxProgramBytes, false)
+}
 
 func statFile(path string) (fileStamp, error) { return filestamp.Stat(path) }
 
@@ -48,7 +59,7 @@ func (e *Engine) Digest(path string) (string, error) {
 	if f, ok := e.known(path, stamp); ok {
 		return hex.EncodeToString(f.digest[:]), nil
 	}
-	wasm, err := os.ReadFile(path)
+	wasm, err := readProgram(path)
 	if err != nil {
 		return "", fmt.Errorf("runner: %w", err)
 	}

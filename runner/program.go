@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 
+	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
 )
 
@@ -128,13 +128,9 @@ func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, err
 		return p, Compiled, err
 	}
 	key := e.cacheKey(d)
-	if path, k, err := e.cache.Get(key); err == nil {
-		if k == kind.String() {
-			p, err := e.c.DeserializeFile(capi.Kind(kind), path)
-			if err == nil {
-				return &program{c: p, kind: kind}, Stored, nil
-			}
-			e.log.Warn(fmt.Sprintf("store: removed an entry this engine cannot load (%v); compiling the program again", err), "key", key)
+	if ent, err := e.cache.Get(key); err == nil {
+		if p := e.deserialize(kind, key, ent); p != nil {
+			return p, Stored, nil
 		}
 		e.cache.Remove(key)
 	}
@@ -147,6 +143,22 @@ func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, err
 		_ = e.cache.Put(key, kind.String(), code)
 	}
 	return p, Compiled, nil
+}
+
+// deserialize loads a verified store entry, or returns nil when it is of
+// another kind or wasmtime refuses it. It loads the very file the store
+// verified, and closes the entry.
+func (e *Engine) deserialize(kind Kind, key string, ent *cache.Entry) *program {
+	defer ent.Close()
+	if ent.Kind != kind.String() {
+		return nil
+	}
+	p, err := e.c.DeserializeFile(capi.Kind(kind), ent.Path())
+	if err != nil {
+		e.log.Warn(fmt.Sprintf("store: removed an entry this engine cannot load (%v); compiling the program again", err), "key", key)
+		return nil
+	}
+	return &program{c: p, kind: kind}
 }
 
 // cacheKey names a program's compiled code in the store: it covers the
@@ -170,7 +182,7 @@ func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {
 // Load compiles the program at path, or loads its compiled code from the
 // store, without running it: for warming the store ahead of a run.
 func (e *Engine) Load(path string) (Kind, Source, error) {
-	wasm, err := os.ReadFile(path)
+	wasm, err := readProgram(path)
 	if err != nil {
 		return 0, 0, fmt.Errorf("runner: %w", err)
 	}

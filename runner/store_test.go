@@ -87,7 +87,7 @@ func TestStoreRecoversFromBadEntries(t *testing.T) {
 			b, _ := os.ReadFile(code)
 			b[len(b)/3] ^= 1
 			os.WriteFile(code, b, 0o600)
-		}, "checksum mismatch"},
+		}, "does not verify"},
 		"truncated": {func(t *testing.T, _ *Engine, code string) { os.Truncate(code, 4096) }, "damaged entry"},
 		"other engine configuration": {func(t *testing.T, eng *Engine, _ string) {
 			// Compiled code from an engine without epoch interruption, stored
@@ -118,7 +118,7 @@ func TestStoreRecoversFromBadEntries(t *testing.T) {
 			first := storeEngine(t, dir, nil)
 			runArgs(t, first, path)
 			key := first.cacheKey(digest(sha256.Sum256(wasm)))
-			d.damage(t, first, filepath.Join(dir, "v1", key+".cwasm"))
+			d.damage(t, first, filepath.Join(dir, "v2", key+".cwasm"))
 
 			var log bytes.Buffer
 			second := storeEngine(t, dir, &log)
@@ -212,7 +212,7 @@ func TestProcessesRaceOnEmptyStore(t *testing.T) {
 	if info, err := eng.Cache().Info(); err != nil || info.Entries != 1 {
 		t.Errorf("store holds %d entries (%v), want 1", info.Entries, err)
 	}
-	temps, _ := filepath.Glob(filepath.Join(dir, "v1", ".tmp-*"))
+	temps, _ := filepath.Glob(filepath.Join(dir, "v2", ".tmp-*"))
 	if len(temps) > 0 {
 		t.Errorf("temporary files left: %v", temps)
 	}
@@ -281,7 +281,7 @@ func TestFullStoreStillRuns(t *testing.T) {
 	if !strings.Contains(string(out), "file too large") {
 		t.Errorf("warning does not say why:\n%s", out)
 	}
-	temps, _ := filepath.Glob(filepath.Join(dir, "v1", ".tmp-*"))
+	temps, _ := filepath.Glob(filepath.Join(dir, "v2", ".tmp-*"))
 	if len(temps) > 0 {
 		t.Errorf("half-written files left: %v", temps)
 	}

@@ -102,6 +102,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		roots:   p.roots(),
 	}
 	r.guard = safefs.NewGuard(r.roots...)
+	r.ctx, r.cancel = context.WithCancel(context.Background())
 	if r.engine == nil {
 		eng, err := runner.NewEngine(runner.Options{CacheDir: p.File.CacheDir.Abs, Logger: opts.Logger})
 		if err != nil {
@@ -109,8 +110,21 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		}
 		r.engine, r.ownEngine = eng, true
 	}
-	r.ctx, r.cancel = context.WithCancel(context.Background())
+	if err := r.checkStore(); err != nil {
+		r.Close()
+		return nil, err
+	}
 	return r, nil
+}
+
+// checkStore refuses the project when a task could write into the
+// engine's store of compiled code or its key, before anything runs.
+func (r *Runner) checkStore() error {
+	dir, key, err := storePaths(r.engine, r.project.File)
+	if err != nil {
+		return nil // no store folder at all: nothing to protect
+	}
+	return r.project.CheckStore(dir, key)
 }
 
 // Close releases the engine the Runner made. Runs must have finished.

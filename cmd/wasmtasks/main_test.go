@@ -167,7 +167,7 @@ func TestCacheCommands(t *testing.T) {
 	}
 
 	// A damaged entry is replaced, with one line of warning.
-	codes, _ := filepath.Glob(filepath.Join(store, "v1", "*.cwasm"))
+	codes, _ := filepath.Glob(filepath.Join(store, "v2", "*.cwasm"))
 	if len(codes) != 1 {
 		t.Fatalf("store files: %v", codes)
 	}
@@ -178,7 +178,7 @@ func TestCacheCommands(t *testing.T) {
 	if r.status != 0 || !strings.HasSuffix(r.stdout, "args\nok\n") {
 		t.Errorf("exec after damage: %+v", r)
 	}
-	if want := "wasmtasks: warning: store: removed a damaged entry (checksum mismatch); compiling the program again\n"; r.stderr != want {
+	if want := "wasmtasks: warning: store: removed a damaged entry (its authentication code does not verify: changed by someone without the store key, or damaged); compiling the program again\n"; r.stderr != want {
 		t.Errorf("stderr %q, want %q", r.stderr, want)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -31,6 +32,9 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkStore(f); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "%s is valid: %s, %s\n", f.Path, plural(len(f.Components), "component"), plural(len(f.Tasks), "task"))
 	return nil
 }
@@ -51,6 +55,25 @@ func loadTaskFile(name string) (*schema.File, error) {
 		return nil, &exitError{status: exitUsage, err: err}
 	}
 	return f, nil
+}
+
+// checkStore reports, as problems of the task file, every place that would
+// let a program write into the store of compiled code or its key.
+func checkStore(f *schema.File) error {
+	dir := f.CacheDir.Abs
+	if dir == "" {
+		var err error
+		if dir, err = cache.DefaultDir(); err != nil {
+			return nil // no store folder at all: nothing to protect
+		}
+	}
+	key, _ := cache.KeyFile()
+	err := tasks.NewProject(f).CheckStore(dir, key)
+	var errs schema.Errors
+	if errors.As(err, &errs) {
+		return &exitError{status: exitUsage, err: fmt.Errorf("%s has %s:\n%w", f.Path, plural(len(errs), "problem"), errs)}
+	}
+	return err
 }
 
 func plural(n int, word string) string {

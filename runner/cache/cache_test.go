@@ -33,18 +33,18 @@ func code(n int, seed byte) []byte {
 
 func TestPutGet(t *testing.T) {
 	c, log := open(t, 0)
-	if _, _, err := c.Get("k1"); !errors.Is(err, ErrMiss) {
+	if _, _, err := readEntry(t, c, "k1"); !errors.Is(err, ErrMiss) {
 		t.Fatalf("empty store: got %v, want ErrMiss", err)
 	}
 	want := code(5000, 1)
 	if err := c.Put("k1", "component", want); err != nil {
 		t.Fatal(err)
 	}
-	path, kind, err := c.Get("k1")
+	got, kind, err := readEntry(t, c, "k1")
 	if err != nil || kind != "component" {
-		t.Fatalf("Get = %q, %q, %v", path, kind, err)
+		t.Fatalf("Get = %q, %v", kind, err)
 	}
-	if got, _ := os.ReadFile(path); !bytes.Equal(got, want) {
+	if !bytes.Equal(got, want) {
 		t.Errorf("stored code differs")
 	}
 	if st := c.Stats(); st != (Stats{Hits: 1, Misses: 1, Puts: 1}) {
@@ -103,7 +103,7 @@ func TestDamagedEntries(t *testing.T) {
 			if err := damageFn(c, "k"); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := c.Get("k"); !errors.Is(err, ErrMiss) {
+			if _, _, err := readEntry(t, c, "k"); !errors.Is(err, ErrMiss) {
 				t.Fatalf("got %v, want ErrMiss", err)
 			}
 			if !strings.Contains(log.String(), "removed a damaged entry") {
@@ -118,7 +118,7 @@ func TestDamagedEntries(t *testing.T) {
 			if err := c.Put("k", "module", code(4096, 7)); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := c.Get("k"); err != nil {
+			if _, _, err := readEntry(t, c, "k"); err != nil {
 				t.Errorf("after repair: %v", err)
 			}
 		})
@@ -138,7 +138,7 @@ func TestEvictsLeastRecentlyUsed(t *testing.T) {
 		at := past.Add(time.Duration(i) * time.Minute) // a oldest, c newest
 		os.Chtimes(c.sumPath(key), at, at)
 	}
-	if _, _, err := c.Get("a"); err != nil { // a becomes the most recently used
+	if _, _, err := readEntry(t, c, "a"); err != nil { // a becomes the most recently used
 		t.Fatal(err)
 	}
 	if err := c.Put("d", "module", code(size, 3)); err != nil {
@@ -194,18 +194,64 @@ func TestPruneRemovesStraysAndShrinks(t *testing.T) {
 func TestClear(t *testing.T) {
 	c, _ := open(t, 0)
 	c.Put("a", "module", code(100, 1))
-	os.MkdirAll(filepath.Join(c.root, "v0"), 0o700)
+	os.MkdirAll(filepath.Join(c.root, "v1"), 0o700)
 	if err := c.Clear(); err != nil {
 		t.Fatal(err)
 	}
 	if info, _ := c.Info(); info.Entries != 0 {
 		t.Errorf("%d entries after Clear", info.Entries)
 	}
-	if _, err := os.Stat(filepath.Join(c.root, "v0")); err == nil {
+	if _, err := os.Stat(filepath.Join(c.root, "v1")); err == nil {
 		t.Errorf("old layout folder survived Clear")
 	}
 	if err := c.Put("b", "module", code(100, 1)); err != nil {
 		t.Errorf("Put after Clear: %v", err)
+	}
+}
+
+// TestClearKeepsWhatIsNotItsOwn puts the store in a project folder
+// (cache_dir: .) beside the project's own vendor/, venv/ and v8/ folders:
+// Clear removes only the store's layout folders, and nothing at all from a
+// folder that lacks the store's marker file.
+func TestClearKeepsWhatIsNotItsOwn(t *testing.T) {
+	project := t.TempDir()
+	theirs := []string{"vendor", "venv", "v8", "v1x"}
+	for _, d := range theirs {
+		if err := os.MkdirAll(filepath.Join(project, d, "keep"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Open(project, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Put("a", "module", code(100, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range theirs {
+		if _, err := os.Stat(filepath.Join(project, d, "keep")); err != nil {
+			t.Errorf("Clear removed the project's %s/: %v", d, err)
+		}
+	}
+	if info, _ := c.Info(); info.Entries != 0 {
+		t.Errorf("%d entries after Clear", info.Entries)
+	}
+
+	// A folder without the marker is not a store: Clear refuses it.
+	if err := c.Put("b", "module", code(100, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(project, markerName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Clear(); err == nil {
+		t.Error("Clear of a folder without the store's marker succeeded")
+	}
+	if info, _ := c.Info(); info.Entries != 1 {
+		t.Errorf("%d entries after a refused Clear, want 1", info.Entries)
 	}
 }
 
@@ -218,7 +264,7 @@ func TestUnwritableStoreWarnsOnce(t *testing.T) {
 		if err := c.Put("k", "module", code(100, 1)); err == nil {
 			t.Fatal("Put succeeded")
 		}
-		if _, _, err := c.Get("k"); !errors.Is(err, ErrMiss) {
+		if _, _, err := readEntry(t, c, "k"); !errors.Is(err, ErrMiss) {
 			t.Fatalf("Get: %v", err)
 		}
 	}

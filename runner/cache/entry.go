@@ -2,40 +2,45 @@ package cache
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/crc32"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/fileutil"
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+const sumMagic = "wasmtasks compiled code " + layout
 
-const sumMagic = "wasmtasks compiled code"
+// maxSumFile bounds what is read of a .sum file.
+const maxSumFile = 4 << 10
 
 // sum is the content of an entry's .sum file.
 type sum struct {
-	kind string
-	size int64
-	crc  uint32
+	kind  string
+	size  int64
+	keyID string
+	mac   []byte
 }
 
 func (s sum) encode() []byte {
-	return fmt.Appendf(nil, "%s\nkind %s\nsize %d\ncrc32c %08x\n", sumMagic, s.kind, s.size, s.crc)
+	return fmt.Appendf(nil, "%s\nkind %s\nsize %d\nkey-id %s\nhmac-sha256 %x\n", sumMagic, s.kind, s.size, s.keyID, s.mac)
 }
 
 func decodeSum(b []byte) (sum, error) {
 	var s sum
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	if len(lines) != 4 || lines[0] != sumMagic {
+	if len(lines) != 5 || lines[0] != sumMagic {
 		return s, errors.New("unrecognised checksum file")
 	}
-	var crc string
 	for _, l := range lines[1:] {
 		name, value, _ := strings.Cut(l, " ")
 		switch name {
@@ -43,85 +48,133 @@ func decodeSum(b []byte) (sum, error) {
 			s.kind = value
 		case "size":
 			s.size, _ = strconv.ParseInt(value, 10, 64)
-		case "crc32c":
-			crc = value
+		case "key-id":
+			s.keyID = value
+		case "hmac-sha256":
+			s.mac, _ = hex.DecodeString(value)
 		}
 	}
-	v, err := strconv.ParseUint(crc, 16, 32)
-	if err != nil || s.kind == "" || s.size <= 0 {
+	if s.kind == "" || s.size <= 0 || s.keyID == "" || len(s.mac) != sha256.Size {
 		return s, errors.New("unrecognised checksum file")
 	}
-	s.crc = uint32(v)
 	return s, nil
 }
 
-// Get returns the path of the verified compiled code stored under key and
-// its kind, as given to Put. It returns ErrMiss when there is no entry or the
-// entry was damaged; a damaged entry is removed with a warning.
-func (c *Cache) Get(key string) (path, kind string, err error) {
-	s, err := c.verify(key)
+// newMAC starts the MAC of an entry: it covers the layout, the entry's
+// name, kind and size, and then the code, so that no entry can be passed
+// off as another's.
+func (c *Cache) newMAC(key, kind string, size int64) hash.Hash {
+	h := hmac.New(sha256.New, c.key.secret)
+	fmt.Fprintf(h, "%s\n%s\n%s\n%d\n", layout, key, kind, size)
+	return h
+}
+
+// Entry is verified compiled code from the store, held open so that what is
+// loaded is the very file that was verified. Close it once loaded.
+type Entry struct {
+	// Kind is the kind given to Put.
+	Kind string
+
+	f    *os.File
+	path string
+}
+
+// Path returns a path that opens the verified file itself: on Linux
+// /proc/self/fd/N of the open file, so that a file swapped in after the
+// check is never loaded; elsewhere the entry's path. It is valid until
+// Close.
+func (e *Entry) Path() string { return e.path }
+
+// Close releases the entry.
+func (e *Entry) Close() error { return e.f.Close() }
+
+// Get returns the verified compiled code stored under key. It returns
+// ErrMiss when there is no entry or the entry does not verify; such an
+// entry is removed with a warning. The caller closes the Entry.
+func (c *Cache) Get(key string) (*Entry, error) {
+	e, err := c.verify(key)
 	if err != nil {
 		c.misses.Add(1)
 		var d damage
 		if errors.As(err, &d) {
-			c.log.Warn(fmt.Sprintf("store: removed a damaged entry (%v); compiling the program again", err), "key", key)
+			c.log.Warn(fmt.Sprintf("store: removed %v; compiling the program again", d), "key", key)
 			c.Remove(key)
 		}
-		return "", "", ErrMiss
+		return nil, ErrMiss
 	}
 	c.hits.Add(1)
 	now := time.Now()
 	// Recording the use only orders eviction; failing to is harmless.
 	_ = os.Chtimes(c.sumPath(key), now, now)
-	return c.codePath(key), s.kind, nil
+	return e, nil
 }
 
 // damage is a verify error that proves the entry bad, as opposed to one
-// that only shows it absent or unreadable now.
+// that only shows it absent or unreadable now. Its text completes
+// "removed …".
 type damage string
 
 func (d damage) Error() string { return string(d) }
 
-// verify checks the entry's code against its recorded size and checksum.
-func (c *Cache) verify(key string) (sum, error) {
-	b, err := os.ReadFile(c.sumPath(key))
+func damaged(format string, args ...any) damage {
+	return damage("a damaged entry (" + fmt.Sprintf(format, args...) + ")")
+}
+
+// verify checks the entry's code against its recorded size and MAC, on
+// the open file it returns.
+func (c *Cache) verify(key string) (*Entry, error) {
+	s, err := c.readSum(key)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && errors.Is(pe.Err, syscall.EISDIR) {
-			return sum{}, damage("checksum file is a directory")
-		}
+		return nil, err
+	}
+	if s.keyID != c.key.id {
+		return nil, damage(fmt.Sprintf("an entry made under another store key (key ID %s; this store's key %s has ID %s)", s.keyID, c.key.file, c.key.id))
+	}
+	f, fi, err := fileutil.OpenRegular(c.codePath(key), true)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, damaged("compiled code missing")
+	case errors.Is(err, fileutil.ErrNotRegular):
+		return nil, damaged("compiled code is not a regular file")
+	case err != nil:
+		return nil, err
+	}
+	if err := c.checkCode(key, s, f, fi); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Entry{Kind: s.kind, f: f, path: loadPath(f)}, nil
+}
+
+func (c *Cache) readSum(key string) (sum, error) {
+	b, err := fileutil.ReadRegular(c.sumPath(key), maxSumFile, true)
+	switch {
+	case errors.Is(err, fileutil.ErrNotRegular):
+		return sum{}, damaged("checksum file is not a regular file")
+	case errors.Is(err, fileutil.ErrTooLarge):
+		return sum{}, damaged("checksum file too large")
+	case err != nil:
 		return sum{}, err
 	}
 	s, err := decodeSum(b)
 	if err != nil {
-		return s, damage(err.Error())
-	}
-	f, err := os.Open(c.codePath(key))
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, damage("compiled code missing")
-	}
-	if err != nil {
-		return s, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return s, err
-	}
-	if !fi.Mode().IsRegular() {
-		return s, damage("compiled code is not a regular file")
-	}
-	if fi.Size() != s.size {
-		return s, damage(fmt.Sprintf("compiled code has %d bytes, want %d", fi.Size(), s.size))
-	}
-	h := crc32.New(castagnoli)
-	if _, err := io.Copy(h, f); err != nil {
-		return s, err
-	}
-	if h.Sum32() != s.crc {
-		return s, damage("checksum mismatch")
+		return s, damaged("%v", err)
 	}
 	return s, nil
+}
+
+func (c *Cache) checkCode(key string, s sum, f *os.File, fi fs.FileInfo) error {
+	if fi.Size() != s.size {
+		return damaged("compiled code has %d bytes, want %d", fi.Size(), s.size)
+	}
+	h := c.newMAC(key, s.kind, s.size)
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	if !hmac.Equal(h.Sum(nil), s.mac) {
+		return damaged("its authentication code does not verify: changed by someone without the store key, or damaged")
+	}
+	return nil
 }
 
 // Put stores code of the given kind under key. It writes each file to a
@@ -129,7 +182,9 @@ func (c *Cache) verify(key string) (sum, error) {
 // (in this process or others) only ever see whole files. An error means the
 // entry was not stored; the caller can still run from memory.
 func (c *Cache) Put(key, kind string, code []byte) error {
-	s := sum{kind: kind, size: int64(len(code)), crc: crc32.Checksum(code, castagnoli)}
+	h := c.newMAC(key, kind, int64(len(code)))
+	h.Write(code)
+	s := sum{kind: kind, size: int64(len(code)), keyID: c.key.id, mac: h.Sum(nil)}
 	err := c.writeFile(c.codePath(key), code)
 	if err == nil {
 		err = c.writeFile(c.sumPath(key), s.encode())

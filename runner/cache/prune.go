@@ -144,21 +144,21 @@ func writerDead(name string) bool {
 }
 
 // Clear removes every entry of the store, and the folders of older store
-// layouts.
+// layouts: only folders named as wasmtasks names them, and only in a folder
+// marked as a store, so a store kept in a project folder (cache_dir: .)
+// never takes the project's vendor/ or venv/ with it.
 func (c *Cache) Clear() error {
-	des, err := os.ReadDir(c.root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	if _, err := os.Lstat(filepath.Join(c.root, markerName)); err != nil {
+		return fmt.Errorf("cache: %s has no %s file, so it may not be a store of wasmtasks and nothing was removed; delete its %s folders yourself if they are: %w",
+			c.root, markerName, strings.Join(layouts, " and "), err)
 	}
-	if err != nil {
-		return err
-	}
-	for _, de := range des {
-		if de.IsDir() && len(de.Name()) > 1 && de.Name()[0] == 'v' {
-			if err := os.RemoveAll(filepath.Join(c.root, de.Name())); err != nil {
-				return err
-			}
+	for _, name := range layouts {
+		if err := os.RemoveAll(filepath.Join(c.root, name)); err != nil {
+			return fmt.Errorf("cache: %w", err)
 		}
 	}
-	return os.MkdirAll(c.dir, 0o700)
+	if err := os.Mkdir(c.dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,51 @@
+package cache
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// CheckWritable returns an error matching [ErrUnsafe] when a program that
+// may write path — a folder it gets read-write, or a file its output goes
+// to — could write into the store in storeDir or replace the store key in
+// keyFile ("" when unknown): path contains the store, lies inside it, or
+// contains the key. Paths are compared after resolving symbolic links, so
+// another spelling of the same folder cannot dodge the check.
+func CheckWritable(path, storeDir, keyFile string) error {
+	p, s := realPath(path), realPath(storeDir)
+	switch {
+	case within(s, p):
+		return unsafef("%s holds the store of compiled code %s, so a program could plant code that later runs as you; mount it read-only, or move the store out of it (cache_dir, --cache-dir or $%s)", path, storeDir, EnvDir)
+	case within(p, s):
+		return unsafef("%s is inside the store of compiled code %s, so a program could plant code that later runs as you; use a folder or file outside the store", path, storeDir)
+	case keyFile != "" && within(realPath(keyFile), p):
+		return unsafef("%s holds the store key %s, so a program could replace it; mount it read-only, use a path that does not hold the key, or keep the key elsewhere ($%s)", path, keyFile, EnvKeyFile)
+	}
+	return nil
+}
+
+// within reports whether path is dir or lies inside it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// realPath returns path made absolute with every symbolic link resolved;
+// for a path that does not exist (yet), that of its longest existing
+// parent, with the rest appended.
+func realPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	rest := ""
+	for d := abs; ; d = filepath.Dir(d) {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if filepath.Dir(d) == d {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(d), rest)
+	}
+}
