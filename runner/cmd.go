@@ -123,9 +123,6 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 		return res, errors.New("runner: Cmd already ran")
 	}
 	c.ran = true
-	if err := c.checkStore(); err != nil {
-		return res, c.errorf("%w", err)
-	}
 	start := time.Now()
 	prog, src, err := c.loadProgram()
 	res.Load = time.Since(start)

@@ -38,7 +38,7 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 		return nil, st, err
 	}
 	w.Env = env
-	dirs, err := st.preopens(c.Dirs, c.guard())
+	dirs, err := st.preopens(c.Dirs, c.guard(), c.checkStore)
 	if err != nil {
 		return nil, st, err
 	}
@@ -94,7 +94,8 @@ func (c *Cmd) guard() *safefs.Guard {
 
 // preopens opens each Dir through the guard and hands wasmtime the folder
 // so opened; the streams keep them open until the run is over.
-func (st *streams) preopens(dirs []Dir, g *safefs.Guard) ([]capi.Preopen, error) {
+// check vets each folder as opened (its real path) before the guest gets it.
+func (st *streams) preopens(dirs []Dir, g *safefs.Guard, check func(Dir, string) error) ([]capi.Preopen, error) {
 	out := make([]capi.Preopen, 0, len(dirs))
 	seen := make(map[string]bool)
 	for _, d := range dirs {
@@ -106,7 +107,10 @@ func (st *streams) preopens(dirs []Dir, g *safefs.Guard) ([]capi.Preopen, error)
 			return nil, fmt.Errorf("dir %s: guest path %s is mapped twice", d.Host, guest)
 		}
 		seen[guest] = true
-		host, err := st.openDir(d.Host, g)
+		host, real, err := st.openDir(d.Host, g)
+		if err == nil {
+			err = check(d, real)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("dir %s: %w", d.Host, err)
 		}
@@ -115,13 +119,16 @@ func (st *streams) preopens(dirs []Dir, g *safefs.Guard) ([]capi.Preopen, error)
 	return out, nil
 }
 
-func (st *streams) openDir(host string, g *safefs.Guard) (string, error) {
+// openDir opens a folder through the guard; it returns the path to hand
+// wasmtime and the folder's real path.
+func (st *streams) openDir(host string, g *safefs.Guard) (preopen, real string, err error) {
 	dir, err := g.OpenDir(host)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	st.dirs = append(st.dirs, dir)
-	return dir.Preopen()
+	preopen, err = dir.Preopen()
+	return preopen, dir.Path(), err
 }
 
 // streams are the pipes that connect a guest's standard streams to the
