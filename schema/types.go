@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"encoding/hex"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
-	"github.com/wasmtasks/wasmtasks/internal/envname"
 )
 
 // String is a string in which ${NAME} variables were expanded.
@@ -62,12 +60,11 @@ func (g *Digest) decode(d *decoder, n *yaml.Node) {
 	if !d.expect(n, yaml.ScalarNode, "a SHA-256 in hex") {
 		return
 	}
-	v := strings.ToLower(strings.TrimPrefix(n.Value, "sha256:"))
-	if b, err := hex.DecodeString(v); err != nil || len(b) != 32 {
+	if !digestGrammar.match(n.Value) {
 		d.errorf(n, "sha256 %q is not 64 hex digits; compute it with: sha256sum FILE", n.Value)
 		return
 	}
-	*g = Digest(v)
+	*g = Digest(strings.ToLower(strings.TrimPrefix(n.Value, "sha256:")))
 }
 
 // EnvVar is one environment variable.
@@ -110,8 +107,6 @@ func (e *Env) decode(d *decoder, n *yaml.Node) {
 		}
 	}
 }
-
-func validEnvName(s string) bool { return envname.Valid(s) }
 
 // Vars are the file's variables.
 type Vars Env
@@ -237,19 +232,24 @@ func decodeStream(d *decoder, n *yaml.Node, words []string, file *HostPath, appe
 // Duration is a time limit like 30s or 2m.
 type Duration time.Duration
 
-// MaxDuration bounds timeouts.
-const MaxDuration = 24 * time.Hour
+// Bounds of timeouts.
+const (
+	MinDuration = time.Millisecond
+	MaxDuration = 24 * time.Hour
+)
 
 func (t *Duration) decode(d *decoder, n *yaml.Node) {
 	if !d.expect(n, yaml.ScalarNode, "a duration like 30s or 2m") {
 		return
 	}
-	v, err := time.ParseDuration(n.Value)
-	switch {
-	case err != nil:
+	if !durationGrammar.match(n.Value) {
 		d.errorf(n, "invalid duration %q; write a number with a unit: 500ms, 30s, 2m, 1h", n.Value)
-	case v < time.Millisecond || v > MaxDuration:
-		d.errorf(n, "duration %s is out of range; give between 1ms and %s", n.Value, MaxDuration)
+		return
+	}
+	v, err := time.ParseDuration(n.Value) // fails only when it overflows
+	switch {
+	case err != nil || v < MinDuration || v > MaxDuration:
+		d.errorf(n, "duration %s is out of range; give between %s and %s", n.Value, MinDuration, MaxDuration)
 	default:
 		*t = Duration(v)
 	}
@@ -260,20 +260,23 @@ type Size int64
 
 // Bounds of memory caps: one wasm page, and 64 GiB.
 const (
-	MinSize = 64 << 10
-	MaxSize = 64 << 30
+	MinSize   = 64 << 10
+	MaxSize   = 64 << 30
+	sizeRange = "between 64KiB (one wasm page) and 64GiB"
 )
 
 func (s *Size) decode(d *decoder, n *yaml.Node) {
 	if !d.expect(n, yaml.ScalarNode, "a size like 512MiB") {
 		return
 	}
-	v, err := bytesize.Parse(n.Value)
-	switch {
-	case err != nil:
+	if !sizeGrammar.match(n.Value) {
 		d.errorf(n, "invalid size %q; write a number with a unit: 64MiB, 512MiB, 2GiB", n.Value)
-	case v < MinSize || v > MaxSize:
-		d.errorf(n, "size %s is out of range; give between 64KiB (one wasm page) and 64GiB", n.Value)
+		return
+	}
+	v, err := bytesize.Parse(n.Value) // fails only when it overflows
+	switch {
+	case err != nil || v < MinSize || v > MaxSize:
+		d.errorf(n, "size %s is out of range; give %s", n.Value, sizeRange)
 	default:
 		*s = Size(v)
 	}
