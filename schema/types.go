@@ -28,7 +28,7 @@ func (s *String) decode(d *decoder, n *yaml.Node) {
 type HostPath struct {
 	// Raw is the path as written, after expansion; Abs is it made absolute.
 	Raw, Abs string
-	Pos      Pos
+	Pos      Pos `hash:"ignore"`
 }
 
 func (p *HostPath) decode(d *decoder, n *yaml.Node) {
