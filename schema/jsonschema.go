@@ -2,7 +2,6 @@ package schema
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"strings"
 )
@@ -92,34 +91,23 @@ func typeSchema(t reflect.Type) object {
 	panic("schema: no JSON Schema for " + t.String())
 }
 
-// leafSchema is the schema of each type that decodes itself, built from
-// the grammar and bounds its decoder checks.
+// schemer is a leaf type that states its own JSON Schema, beside the
+// decoder that it must agree with.
+type schemer interface {
+	jsonSchema() object
+}
+
+var schemerType = reflect.TypeFor[schemer]()
+
+// leafSchema is the schema of a type that states its own. A type that
+// decodes itself must: its rules are its own, not its Go kind's.
 func leafSchema(t reflect.Type) (object, bool) {
-	envName := object{"type": "string", "pattern": envNameGrammar.pattern}
-	switch t {
-	case reflect.TypeFor[String](), reflect.TypeFor[HostPath](), reflect.TypeFor[Ref]():
-		return object{"type": "string", "minLength": 1}, true
-	case reflect.TypeFor[Digest]():
-		return object{"type": "string", "pattern": digestGrammar.pattern}, true
-	case reflect.TypeFor[Glob]():
-		return object{"type": "string", "minLength": 1, "not": object{"pattern": `^(/|\.\./|\.\.$)`}}, true
-	case reflect.TypeFor[Env](), reflect.TypeFor[Vars]():
-		return object{"type": "object", "propertyNames": envName, "additionalProperties": object{"type": "string"}}, true
-	case reflect.TypeFor[InheritEnv]():
-		return object{"oneOf": []any{object{"type": "boolean"}, object{"type": "array", "items": envName}}}, true
-	case reflect.TypeFor[*Input]():
-		return streamSchema([]string{StreamNone, StreamInherit}, false), true
-	case reflect.TypeFor[*Output]():
-		return streamSchema([]string{StreamInherit, StreamDiscard}, true), true
-	case reflect.TypeFor[Duration]():
-		return object{"type": "string", "pattern": durationGrammar.pattern,
-			"description": fmt.Sprintf("Give it between %s and %s.", MinDuration, MaxDuration)}, true
-	case reflect.TypeFor[Size]():
-		return object{"type": "string", "pattern": sizeGrammar.pattern,
-			"description": "Give it " + sizeRange + "."}, true
-	case reflect.TypeFor[ExitCodes]():
-		return object{"type": "array", "minItems": 1,
-			"items": object{"type": "integer", "minimum": MinExitCode, "maximum": MaxExitCode}}, true
+	switch {
+	case t.Kind() == reflect.Pointer:
+	case reflect.PointerTo(t).Implements(schemerType):
+		return reflect.New(t).Interface().(schemer).jsonSchema(), true
+	case reflect.PointerTo(t).Implements(decodableType):
+		panic("schema: " + t.String() + " decodes itself but states no JSON Schema")
 	}
 	return nil, false
 }

@@ -81,6 +81,11 @@ func (cs *ExitCodes) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*ExitCodes) jsonSchema() object {
+	return object{"type": "array", "minItems": 1,
+		"items": object{"type": "integer", "minimum": MinExitCode, "maximum": MaxExitCode}}
+}
+
 // Contains reports whether code is one of cs.
 func (cs ExitCodes) Contains(code int) bool {
 	for _, c := range cs {

@@ -23,6 +23,8 @@ func (s *String) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*String) jsonSchema() object { return object{"type": "string", "minLength": 1} }
+
 // HostPath is a path on the host, written relative to the task file (or
 // absolute), with variables expanded.
 type HostPath struct {
@@ -50,6 +52,8 @@ func (p *HostPath) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*HostPath) jsonSchema() object { return object{"type": "string", "minLength": 1} }
+
 // IsSet reports whether the path was given.
 func (p HostPath) IsSet() bool { return p.Raw != "" }
 
@@ -66,6 +70,8 @@ func (g *Digest) decode(d *decoder, n *yaml.Node) {
 	}
 	*g = Digest(strings.ToLower(strings.TrimPrefix(n.Value, "sha256:")))
 }
+
+func (*Digest) jsonSchema() object { return object{"type": "string", "pattern": digestGrammar.pattern} }
 
 // EnvVar is one environment variable.
 type EnvVar struct {
@@ -108,6 +114,12 @@ func (e *Env) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*Env) jsonSchema() object {
+	return object{"type": "object", "propertyNames": envNameSchema(), "additionalProperties": object{"type": "string"}}
+}
+
+func envNameSchema() object { return object{"type": "string", "pattern": envNameGrammar.pattern} }
+
 // Vars are the file's variables.
 type Vars Env
 
@@ -143,6 +155,8 @@ func (v Vars) values() map[string]string {
 	return m
 }
 
+func (*Vars) jsonSchema() object { return (*Env)(nil).jsonSchema() }
+
 // InheritEnv says which host environment variables a program gets.
 type InheritEnv struct {
 	All   bool
@@ -166,6 +180,10 @@ func (ie *InheritEnv) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*InheritEnv) jsonSchema() object {
+	return object{"oneOf": []any{object{"type": "boolean"}, object{"type": "array", "items": envNameSchema()}}}
+}
+
 // Stream modes.
 const (
 	StreamNone    = "none"
@@ -184,6 +202,8 @@ func (in *Input) decode(d *decoder, n *yaml.Node) {
 	in.Mode = decodeStream(d, n, []string{StreamNone, StreamInherit}, &in.File, nil)
 }
 
+func (*Input) jsonSchema() object { return streamSchema([]string{StreamNone, StreamInherit}, false) }
+
 // Output is where a program's stdout or stderr goes.
 type Output struct {
 	Mode   string // StreamInherit, StreamDiscard or StreamFile
@@ -194,6 +214,8 @@ type Output struct {
 func (out *Output) decode(d *decoder, n *yaml.Node) {
 	out.Mode = decodeStream(d, n, []string{StreamInherit, StreamDiscard}, &out.File, &out.Append)
 }
+
+func (*Output) jsonSchema() object { return streamSchema([]string{StreamInherit, StreamDiscard}, true) }
 
 // decodeStream reads one of the words or {file: path} (with append: when
 // the stream is an output).
@@ -255,6 +277,11 @@ func (t *Duration) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*Duration) jsonSchema() object {
+	return object{"type": "string", "pattern": durationGrammar.pattern,
+		"description": fmt.Sprintf("Give it between %s and %s.", MinDuration, MaxDuration)}
+}
+
 // Size is a number of bytes, written like 512MiB.
 type Size int64
 
@@ -282,6 +309,10 @@ func (s *Size) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*Size) jsonSchema() object {
+	return object{"type": "string", "pattern": sizeGrammar.pattern, "description": "Give it " + sizeRange + "."}
+}
+
 // Ref names a component or task.
 type Ref struct {
 	Name string
@@ -293,6 +324,8 @@ func (r *Ref) decode(d *decoder, n *yaml.Node) {
 		r.Name, r.Pos = n.Value, posOf(n)
 	}
 }
+
+func (*Ref) jsonSchema() object { return object{"type": "string", "minLength": 1} }
 
 // Glob is a pattern of files relative to the task file; ** matches any
 // number of folders.
@@ -326,6 +359,10 @@ func (g *Glob) decode(d *decoder, n *yaml.Node) {
 		}
 		g.Pattern, g.Pos = clean, posOf(n)
 	}
+}
+
+func (*Glob) jsonSchema() object {
+	return object{"type": "string", "minLength": 1, "not": object{"pattern": `^(/|\.\./|\.\.$)`}}
 }
 
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
