@@ -154,17 +154,28 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value) {
 			v.SetBool(b)
 		}
 	case reflect.Int:
-		if d.expect(n, yaml.ScalarNode, "a whole number") {
-			i, err := strconv.Atoi(n.Value)
-			if n.ShortTag() != "!!int" || err != nil {
-				d.errorf(n, "want a whole number, not %q", n.Value)
-				return
-			}
+		var i int
+		if d.decodeInt(n, &i) {
 			v.SetInt(int64(i))
 		}
 	default:
 		panic("schema: cannot decode into " + v.Type().String())
 	}
+}
+
+// decodeInt reads a whole number into i, reporting false with an error if
+// n is not one.
+func (d *decoder) decodeInt(n *yaml.Node, i *int) bool {
+	if !d.expect(n, yaml.ScalarNode, "a whole number") {
+		return false
+	}
+	v, err := strconv.Atoi(n.Value)
+	if n.ShortTag() != "!!int" || err != nil {
+		d.errorf(n, "want a whole number, not %q", n.Value)
+		return false
+	}
+	*i = v
+	return true
 }
 
 // expect reports whether n is of the wanted kind, with an error if not.
@@ -201,13 +212,11 @@ func describe(n *yaml.Node) string {
 // in skip were decoded already.
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bool) {
 	t := v.Type()
-	fields := map[string]int{}
-	var names []string
-	for i := range t.NumField() {
-		if tag := t.Field(i).Tag.Get("yaml"); tag != "" && tag != "-" {
-			fields[tag] = i
-			names = append(names, tag)
-		}
+	keys := fieldsOf(t)
+	fields := map[string]field{}
+	names := make([]string, len(keys))
+	for i, f := range keys {
+		fields[f.name], names[i] = f, f.name
 	}
 	if f, ok := t.FieldByName("Pos"); ok && f.Type == reflect.TypeFor[Pos]() && !v.FieldByName("Pos").Interface().(Pos).set() {
 		v.FieldByName("Pos").Set(reflect.ValueOf(posOf(n)))
@@ -230,7 +239,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 			continue
 		}
 		seen[key.Value] = key
-		idx, ok := fields[key.Value]
+		f, ok := fields[key.Value]
 		if !ok {
 			d.errorf(key, "unknown key %q%s", key.Value, d.suggestOrList(key.Value, names))
 			continue
@@ -238,16 +247,15 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 		if skip[key.Value] {
 			continue
 		}
-		f := t.Field(idx)
 		if f.Tag.Get("keyed") == "true" {
-			d.decodeKeyed(val, v.Field(idx))
+			d.decodeKeyed(val, v.FieldByIndex(f.index))
 		} else {
-			d.decodeValue(val, v.Field(idx))
+			d.decodeValue(val, v.FieldByIndex(f.index))
 		}
 	}
-	for _, name := range names {
-		if f := t.Field(fields[name]); f.Tag.Get("required") == "true" && seen[name] == nil && !merged {
-			d.errorf(n, "missing key %q%s", name, explain(f.Tag.Get("doc")))
+	for _, f := range keys {
+		if f.Tag.Get("required") == "true" && seen[f.name] == nil && !merged {
+			d.errorf(n, "missing key %q%s", f.name, explain(f.Tag.Get("doc")))
 		}
 	}
 }
@@ -303,21 +311,6 @@ func (d *decoder) decodeKeyed(n *yaml.Node, v reflect.Value) {
 		}
 		v.Set(reflect.Append(v, item))
 	}
-}
-
-func validName(s string) bool {
-	if s == "" || len(s) > 100 {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case i > 0 && (r == '-' || r == '_' || r == '.'):
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }

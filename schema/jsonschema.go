@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 )
 
 // SchemaID is the $id of the generated JSON Schema.
@@ -28,28 +29,23 @@ type object = map[string]any
 func structSchema(t reflect.Type) object {
 	props := object{}
 	var required []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := f.Tag.Get("yaml")
-		if name == "" || name == "-" {
-			continue
-		}
+	for _, f := range fieldsOf(t) {
 		var p object
 		if f.Tag.Get("keyed") == "true" {
 			p = object{
 				"type":                 "object",
-				"propertyNames":        object{"pattern": namePattern},
+				"propertyNames":        object{"pattern": nameGrammar.pattern},
 				"additionalProperties": structSchema(f.Type.Elem().Elem()),
 			}
 		} else {
 			p = typeSchema(f.Type)
 		}
-		if doc := f.Tag.Get("doc"); doc != "" {
+		if doc := describeField(f, p); doc != "" {
 			p["description"] = doc
 		}
-		props[name] = p
+		props[f.name] = p
 		if f.Tag.Get("required") == "true" {
-			required = append(required, name)
+			required = append(required, f.name)
 		}
 	}
 	s := object{"type": "object", "properties": props, "additionalProperties": false}
@@ -59,34 +55,24 @@ func structSchema(t reflect.Type) object {
 	return s
 }
 
-// namePattern is validName as a regular expression.
-const namePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`
-
-const envNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+// describeField joins the field's doc, its merge rule and what its type's
+// schema says (the bounds a pattern cannot express).
+func describeField(f field, p object) string {
+	var parts []string
+	for _, s := range []string{f.Tag.Get("doc"), mergeDocs[f.Tag.Get("merge")]} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if s, ok := p["description"].(string); ok {
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
 
 func typeSchema(t reflect.Type) object {
-	switch t {
-	case reflect.TypeFor[String](), reflect.TypeFor[HostPath](), reflect.TypeFor[Ref]():
-		return object{"type": "string", "minLength": 1}
-	case reflect.TypeFor[Digest]():
-		return object{"type": "string", "pattern": "^(sha256:)?[0-9a-fA-F]{64}$"}
-	case reflect.TypeFor[Glob]():
-		return object{"type": "string", "minLength": 1, "not": object{"pattern": `^(/|\.\./|\.\.$)`}}
-	case reflect.TypeFor[Env](), reflect.TypeFor[Vars]():
-		return object{"type": "object", "propertyNames": object{"pattern": envNamePattern}, "additionalProperties": object{"type": "string"}}
-	case reflect.TypeFor[InheritEnv]():
-		return object{"oneOf": []any{
-			object{"type": "boolean"},
-			object{"type": "array", "items": object{"type": "string", "pattern": envNamePattern}},
-		}}
-	case reflect.TypeFor[*Input]():
-		return streamSchema([]string{StreamNone, StreamInherit}, false)
-	case reflect.TypeFor[*Output]():
-		return streamSchema([]string{StreamInherit, StreamDiscard}, true)
-	case reflect.TypeFor[Duration]():
-		return object{"type": "string", "pattern": `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`}
-	case reflect.TypeFor[Size]():
-		return object{"type": "string", "pattern": `^[0-9]+(\.[0-9]+)? ?(B|K|M|G|T|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?$`}
+	if s, ok := leafSchema(t); ok {
+		return s
 	}
 	switch t.Kind() {
 	case reflect.Int:
@@ -103,6 +89,27 @@ func typeSchema(t reflect.Type) object {
 		return structSchema(t)
 	}
 	panic("schema: no JSON Schema for " + t.String())
+}
+
+// schemer is a leaf type that states its own JSON Schema, beside the
+// decoder that it must agree with.
+type schemer interface {
+	jsonSchema() object
+}
+
+var schemerType = reflect.TypeFor[schemer]()
+
+// leafSchema is the schema of a type that states its own. A type that
+// decodes itself must: its rules are its own, not its Go kind's.
+func leafSchema(t reflect.Type) (object, bool) {
+	switch {
+	case t.Kind() == reflect.Pointer:
+	case reflect.PointerTo(t).Implements(schemerType):
+		return reflect.New(t).Interface().(schemer).jsonSchema(), true
+	case reflect.PointerTo(t).Implements(decodableType):
+		panic("schema: " + t.String() + " decodes itself but states no JSON Schema")
+	}
+	return nil, false
 }
 
 func streamSchema(words []string, output bool) object {

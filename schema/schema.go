@@ -30,43 +30,29 @@ type Component struct {
 	Name string `yaml:"-"`
 	Pos  Pos    `yaml:"-"`
 
-	Path        HostPath   `yaml:"path" required:"true" doc:"The program: a wasi:cli command component or a WASI preview1 module, relative to the task file."`
-	SHA256      Digest     `yaml:"sha256" doc:"Expected SHA-256 of the program file, checked before it is compiled."`
-	Description string     `yaml:"description" doc:"What the component is, for people."`
-	Args        []String   `yaml:"args" doc:"Arguments passed to the program, before the task's own."`
-	Env         Env        `yaml:"env" doc:"Environment variables the program sees."`
-	InheritEnv  InheritEnv `yaml:"inherit_env" doc:"Host environment variables passed through: true for all, or a list of names. Default: none."`
-	Stdin       *Input     `yaml:"stdin" doc:"Standard input: none (the default), inherit, or {file: path}."`
-	Stdout      *Output    `yaml:"stdout" doc:"Standard output: inherit (the default), discard, or {file: path, append: bool}."`
-	Stderr      *Output    `yaml:"stderr" doc:"Standard error: inherit (the default), discard, or {file: path, append: bool}."`
-	Dirs        []*Dir     `yaml:"dirs" doc:"Host folders the program may open. It sees nothing else of the file system."`
-	Timeout     Duration   `yaml:"timeout" doc:"Stop the program after this long, like 30s or 2m. Default: no limit."`
-	Memory      Size       `yaml:"memory" doc:"Cap on each linear memory of the program, like 512MiB. Default: no cap."`
+	Path        HostPath `yaml:"path" required:"true" doc:"The program: a wasi:cli command component or a WASI preview1 module, relative to the task file."`
+	SHA256      Digest   `yaml:"sha256" doc:"Expected SHA-256 of the program file, checked before it is compiled."`
+	Description string   `yaml:"description" doc:"What the component is, for people."`
+	Settings    `yaml:",inline"`
 }
 
-// Task is a named run of a component.
+// Task is a named run of a component, with settings that add to or
+// replace the component's ([Settings.Merge]).
 type Task struct {
 	Name string `yaml:"-"`
 	Pos  Pos    `yaml:"-"`
 
-	Description string   `yaml:"description" doc:"What the task does, shown by wasmtasks list."`
-	Component   Ref      `yaml:"component" required:"true" doc:"Name of the component to run."`
-	Args        []String `yaml:"args" doc:"Arguments appended to the component's."`
-	Env         Env      `yaml:"env" doc:"Environment variables added to (and overriding) the component's."`
-	Stdin       *Input   `yaml:"stdin" doc:"Overrides the component's stdin."`
-	Stdout      *Output  `yaml:"stdout" doc:"Overrides the component's stdout."`
-	Stderr      *Output  `yaml:"stderr" doc:"Overrides the component's stderr."`
-	Dirs        []*Dir   `yaml:"dirs" doc:"Folders added to the component's."`
-	Timeout     Duration `yaml:"timeout" doc:"Overrides the component's timeout."`
-	Memory      Size     `yaml:"memory" doc:"Overrides the component's memory cap."`
-	Deps        []Ref    `yaml:"deps" doc:"Tasks that must succeed before this one runs."`
-	Inputs      []Glob   `yaml:"inputs" doc:"Files the task reads, as globs relative to the task file (** matches any depth). With them the task is skipped while its inputs, program, settings and outputs are unchanged since its last success."`
-	Outputs     []Glob   `yaml:"outputs" doc:"Files the task writes, as globs relative to the task file; checked by content in the up-to-date check."`
+	Description string `yaml:"description" doc:"What the task does, shown by wasmtasks list."`
+	Component   Ref    `yaml:"component" required:"true" doc:"Name of the component to run."`
+	Settings    `yaml:",inline"`
+	Deps        []Ref  `yaml:"deps" doc:"Tasks that must succeed before this one runs."`
+	Inputs      []Glob `yaml:"inputs" doc:"Files the task reads, as globs relative to the task file (** matches any depth). With them the task is skipped while its inputs, program, settings and outputs are unchanged since its last success."`
+	Outputs     []Glob `yaml:"outputs" doc:"Files the task writes, as globs relative to the task file; checked by content in the up-to-date check."`
 }
 
 // Dir is a host folder preopened for the program.
 type Dir struct {
-	Pos Pos `yaml:"-"`
+	Pos Pos `yaml:"-" hash:"ignore"`
 
 	Host     HostPath `yaml:"host" required:"true" doc:"The folder on the host, relative to the task file."`
 	Guest    String   `yaml:"guest" required:"true" doc:"Absolute path at which the program sees the folder."`

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"encoding/hex"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
-	"github.com/wasmtasks/wasmtasks/internal/envname"
 )
 
 // String is a string in which ${NAME} variables were expanded.
@@ -25,12 +23,14 @@ func (s *String) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*String) jsonSchema() object { return object{"type": "string", "minLength": 1} }
+
 // HostPath is a path on the host, written relative to the task file (or
 // absolute), with variables expanded.
 type HostPath struct {
 	// Raw is the path as written, after expansion; Abs is it made absolute.
 	Raw, Abs string
-	Pos      Pos
+	Pos      Pos `hash:"ignore"`
 }
 
 func (p *HostPath) decode(d *decoder, n *yaml.Node) {
@@ -52,6 +52,8 @@ func (p *HostPath) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*HostPath) jsonSchema() object { return object{"type": "string", "minLength": 1} }
+
 // IsSet reports whether the path was given.
 func (p HostPath) IsSet() bool { return p.Raw != "" }
 
@@ -62,13 +64,14 @@ func (g *Digest) decode(d *decoder, n *yaml.Node) {
 	if !d.expect(n, yaml.ScalarNode, "a SHA-256 in hex") {
 		return
 	}
-	v := strings.ToLower(strings.TrimPrefix(n.Value, "sha256:"))
-	if b, err := hex.DecodeString(v); err != nil || len(b) != 32 {
+	if !digestGrammar.match(n.Value) {
 		d.errorf(n, "sha256 %q is not 64 hex digits; compute it with: sha256sum FILE", n.Value)
 		return
 	}
-	*g = Digest(v)
+	*g = Digest(strings.ToLower(strings.TrimPrefix(n.Value, "sha256:")))
 }
+
+func (*Digest) jsonSchema() object { return object{"type": "string", "pattern": digestGrammar.pattern} }
 
 // EnvVar is one environment variable.
 type EnvVar struct {
@@ -111,7 +114,11 @@ func (e *Env) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
-func validEnvName(s string) bool { return envname.Valid(s) }
+func (*Env) jsonSchema() object {
+	return object{"type": "object", "propertyNames": envNameSchema(), "additionalProperties": object{"type": "string"}}
+}
+
+func envNameSchema() object { return object{"type": "string", "pattern": envNameGrammar.pattern} }
 
 // Vars are the file's variables.
 type Vars Env
@@ -148,6 +155,8 @@ func (v Vars) values() map[string]string {
 	return m
 }
 
+func (*Vars) jsonSchema() object { return (*Env)(nil).jsonSchema() }
+
 // InheritEnv says which host environment variables a program gets.
 type InheritEnv struct {
 	All   bool
@@ -171,6 +180,10 @@ func (ie *InheritEnv) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+func (*InheritEnv) jsonSchema() object {
+	return object{"oneOf": []any{object{"type": "boolean"}, object{"type": "array", "items": envNameSchema()}}}
+}
+
 // Stream modes.
 const (
 	StreamNone    = "none"
@@ -189,6 +202,8 @@ func (in *Input) decode(d *decoder, n *yaml.Node) {
 	in.Mode = decodeStream(d, n, []string{StreamNone, StreamInherit}, &in.File, nil)
 }
 
+func (*Input) jsonSchema() object { return streamSchema([]string{StreamNone, StreamInherit}, false) }
+
 // Output is where a program's stdout or stderr goes.
 type Output struct {
 	Mode   string // StreamInherit, StreamDiscard or StreamFile
@@ -199,6 +214,8 @@ type Output struct {
 func (out *Output) decode(d *decoder, n *yaml.Node) {
 	out.Mode = decodeStream(d, n, []string{StreamInherit, StreamDiscard}, &out.File, &out.Append)
 }
+
+func (*Output) jsonSchema() object { return streamSchema([]string{StreamInherit, StreamDiscard}, true) }
 
 // decodeStream reads one of the words or {file: path} (with append: when
 // the stream is an output).
@@ -237,22 +254,32 @@ func decodeStream(d *decoder, n *yaml.Node, words []string, file *HostPath, appe
 // Duration is a time limit like 30s or 2m.
 type Duration time.Duration
 
-// MaxDuration bounds timeouts.
-const MaxDuration = 24 * time.Hour
+// Bounds of timeouts.
+const (
+	MinDuration = time.Millisecond
+	MaxDuration = 24 * time.Hour
+)
 
 func (t *Duration) decode(d *decoder, n *yaml.Node) {
 	if !d.expect(n, yaml.ScalarNode, "a duration like 30s or 2m") {
 		return
 	}
-	v, err := time.ParseDuration(n.Value)
-	switch {
-	case err != nil:
+	if !durationGrammar.match(n.Value) {
 		d.errorf(n, "invalid duration %q; write a number with a unit: 500ms, 30s, 2m, 1h", n.Value)
-	case v < time.Millisecond || v > MaxDuration:
-		d.errorf(n, "duration %s is out of range; give between 1ms and %s", n.Value, MaxDuration)
+		return
+	}
+	v, err := time.ParseDuration(n.Value) // fails only when it overflows
+	switch {
+	case err != nil || v < MinDuration || v > MaxDuration:
+		d.errorf(n, "duration %s is out of range; give between %s and %s", n.Value, MinDuration, MaxDuration)
 	default:
 		*t = Duration(v)
 	}
+}
+
+func (*Duration) jsonSchema() object {
+	return object{"type": "string", "pattern": durationGrammar.pattern,
+		"description": fmt.Sprintf("Give it between %s and %s.", MinDuration, MaxDuration)}
 }
 
 // Size is a number of bytes, written like 512MiB.
@@ -260,23 +287,30 @@ type Size int64
 
 // Bounds of memory caps: one wasm page, and 64 GiB.
 const (
-	MinSize = 64 << 10
-	MaxSize = 64 << 30
+	MinSize   = 64 << 10
+	MaxSize   = 64 << 30
+	sizeRange = "between 64KiB (one wasm page) and 64GiB"
 )
 
 func (s *Size) decode(d *decoder, n *yaml.Node) {
 	if !d.expect(n, yaml.ScalarNode, "a size like 512MiB") {
 		return
 	}
-	v, err := bytesize.Parse(n.Value)
-	switch {
-	case err != nil:
+	if !sizeGrammar.match(n.Value) {
 		d.errorf(n, "invalid size %q; write a number with a unit: 64MiB, 512MiB, 2GiB", n.Value)
-	case v < MinSize || v > MaxSize:
-		d.errorf(n, "size %s is out of range; give between 64KiB (one wasm page) and 64GiB", n.Value)
+		return
+	}
+	v, err := bytesize.Parse(n.Value) // fails only when it overflows
+	switch {
+	case err != nil || v < MinSize || v > MaxSize:
+		d.errorf(n, "size %s is out of range; give %s", n.Value, sizeRange)
 	default:
 		*s = Size(v)
 	}
+}
+
+func (*Size) jsonSchema() object {
+	return object{"type": "string", "pattern": sizeGrammar.pattern, "description": "Give it " + sizeRange + "."}
 }
 
 // Ref names a component or task.
@@ -290,6 +324,8 @@ func (r *Ref) decode(d *decoder, n *yaml.Node) {
 		r.Name, r.Pos = n.Value, posOf(n)
 	}
 }
+
+func (*Ref) jsonSchema() object { return object{"type": "string", "minLength": 1} }
 
 // Glob is a pattern of files relative to the task file; ** matches any
 // number of folders.
@@ -323,6 +359,10 @@ func (g *Glob) decode(d *decoder, n *yaml.Node) {
 		}
 		g.Pattern, g.Pos = clean, posOf(n)
 	}
+}
+
+func (*Glob) jsonSchema() object {
+	return object{"type": "string", "minLength": 1, "not": object{"pattern": `^(/|\.\./|\.\.$)`}}
 }
 
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }

@@ -21,8 +21,8 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 	if cmd.Env == nil {
 		cmd.Env = []string{}
 	}
-	cmd.Timeout = timeDuration(s.timeout)
-	cmd.MemoryLimit = int64(s.memory)
+	cmd.Timeout = timeDuration(s.settings.Timeout)
+	cmd.MemoryLimit = int64(s.settings.Memory)
 
 	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
 	defer finish()
@@ -53,11 +53,11 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 		}
 		return console, nil
 	}
-	stdout, err := open(s.stdout, consoleOut)
+	stdout, err := open(*s.settings.Stdout, consoleOut)
 	if err != nil {
 		return runner.Result{}, fmt.Errorf("stdout: %w", err)
 	}
-	stderr, err := open(s.stderr, consoleErr)
+	stderr, err := open(*s.settings.Stderr, consoleErr)
 	if err != nil {
 		return runner.Result{}, fmt.Errorf("stderr: %w", err)
 	}
@@ -67,11 +67,11 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 	} else {
 		cmd.Stderr = io.MultiWriter(stderr, tl)
 	}
-	switch s.stdin.Mode {
+	switch s.settings.Stdin.Mode {
 	case schema.StreamInherit:
 		cmd.Stdin = os.Stdin
 	case schema.StreamFile:
-		f, err := r.guard.OpenFile(s.stdin.File.Abs)
+		f, err := r.guard.OpenFile(s.settings.Stdin.File.Abs)
 		if err != nil {
 			return runner.Result{}, fmt.Errorf("stdin: %w", err)
 		}
@@ -79,6 +79,7 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 		cmd.Stdin = f
 	}
 	rr, err := cmd.Run(r.ctx)
+	err = s.exitStatus(err)
 	res.Stderr = tl.text()
 	ok = err == nil
 	return rr, err

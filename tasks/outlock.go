@@ -53,7 +53,7 @@ func (l *outputLocks) get(path string) *sync.Mutex {
 // outputFiles are the files the task's stdout and stderr go to.
 func (s *spec) outputFiles() []string {
 	var paths []string
-	for _, o := range []schema.Output{s.stdout, s.stderr} {
+	for _, o := range []*schema.Output{s.settings.Stdout, s.settings.Stderr} {
 		if o.Mode == schema.StreamFile {
 			paths = append(paths, filepath.Clean(o.File.Abs))
 		}

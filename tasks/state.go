@@ -120,24 +120,18 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 // fingerprint digests everything that decides what a task does: its
-// program, argv, environment, folders and streams, and its input files.
+// program, every setting (see [writeSettings]), the environment with the
+// values of inherited host variables, and its input files.
 func (s *spec) fingerprint(d *digester, programDigest string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "program %s\n", programDigest)
-	for _, a := range s.args[1:] {
-		fmt.Fprintf(h, "arg %q\n", a)
-	}
+	fmt.Fprintf(h, "program %s\nsettings ", programDigest)
+	writeSettings(h, s.settings)
 	env := append([]string{}, s.env...)
 	sort.Strings(env)
 	for _, e := range env {
-		fmt.Fprintf(h, "env %q\n", e)
+		fmt.Fprintf(h, "\nenv %q", e)
 	}
-	for _, d := range s.dirs {
-		fmt.Fprintf(h, "dir %q %q %v\n", d.Host, d.Guest, d.ReadOnly)
-	}
-	fmt.Fprintf(h, "stdin %s %q\nstdout %s %q %v\nstderr %s %q %v\n",
-		s.stdin.Mode, s.stdin.File.Abs, s.stdout.Mode, s.stdout.File.Abs, s.stdout.Append,
-		s.stderr.Mode, s.stderr.File.Abs, s.stderr.Append)
+	fmt.Fprintln(h)
 	inputs, err := expandGlobs(d.root, patterns(s.task.Inputs))
 	if err != nil {
 		return "", err

@@ -1,14 +1,15 @@
 // Package envname is the one definition of a valid environment variable
-// name, shared by the task file and the command line.
+// name, shared by the task file, its JSON Schema and the command line.
 package envname
 
-// Valid reports whether s is a portable variable name: letters, digits and
-// underscores, not starting with a digit (POSIX's "name").
-func Valid(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
+import "regexp"
+
+// Pattern is a portable variable name as a regular expression: letters,
+// digits and underscores, not starting with a digit (POSIX's "name"). It
+// reads the same in Go and in JSON Schema.
+const Pattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+
+var re = regexp.MustCompile(Pattern)
+
+// Valid reports whether s matches [Pattern].
+func Valid(s string) bool { return re.MatchString(s) }

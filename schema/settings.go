@@ -1,0 +1,82 @@
+package schema
+
+import "reflect"
+
+// Settings are what a program runs with. A component gives them to every
+// task that runs it, and a task adds to or replaces them: each field is a
+// key of both, defined here once. Its `merge` tag says how a task's value
+// meets its component's ([Settings.Merge]); the up-to-date check hashes
+// every field unless it is tagged `hash:"ignore"`, so a new setting counts
+// by default.
+type Settings struct {
+	Args       []String   `yaml:"args" merge:"append" doc:"Arguments passed to the program."`
+	Env        Env        `yaml:"env" merge:"append" doc:"Environment variables the program sees; a later value of a name replaces an earlier one."`
+	InheritEnv InheritEnv `yaml:"inherit_env" merge:"append" doc:"Host environment variables passed through: true for all, or a list of names. Default: none."`
+	Stdin      *Input     `yaml:"stdin" merge:"override" doc:"Standard input: none (the default), inherit, or {file: path}."`
+	Stdout     *Output    `yaml:"stdout" merge:"override" doc:"Standard output: inherit (the default), discard, or {file: path, append: bool}."`
+	Stderr     *Output    `yaml:"stderr" merge:"override" doc:"Standard error: inherit (the default), discard, or {file: path, append: bool}."`
+	Dirs       []*Dir     `yaml:"dirs" merge:"append" doc:"Host folders the program may open. It sees nothing else of the file system."`
+	Timeout    Duration   `yaml:"timeout" merge:"override" doc:"Stop the program after this long, like 30s or 2m. Default: no limit."`
+	Memory     Size       `yaml:"memory" merge:"override" doc:"Cap on each linear memory of the program, like 512MiB. Default: no cap."`
+	ExitCodes  ExitCodes  `yaml:"exit_codes" merge:"override" doc:"Exit statuses that count as success. Default: [0]. A component can only report 0 or 1; a preview1 module any status."`
+}
+
+// Defaults are the settings of a program that its component and task do
+// not set; merge the component's and then the task's onto them.
+func Defaults() Settings {
+	return Settings{
+		Stdin:     &Input{Mode: StreamNone},
+		Stdout:    &Output{Mode: StreamInherit},
+		Stderr:    &Output{Mode: StreamInherit},
+		ExitCodes: ExitCodes{0},
+	}
+}
+
+// mergeDocs is what each merge rule means, added to the descriptions in
+// the JSON Schema.
+var mergeDocs = map[string]string{
+	"append":   "A task's are added after its component's.",
+	"override": "A task's replaces its component's.",
+}
+
+// Merge returns s with over applied, as a task's settings apply to its
+// component's: a field tagged merge:"append" joins the two (lists
+// concatenated, s's first; a true flag stays true), and one tagged
+// merge:"override" takes over's value when over sets it. Neither argument
+// is changed.
+func (s Settings) Merge(over Settings) Settings {
+	out := reflect.ValueOf(&s).Elem()
+	ov := reflect.ValueOf(over)
+	for i := range out.NumField() {
+		f, o := out.Field(i), ov.Field(i)
+		switch rule := out.Type().Field(i).Tag.Get("merge"); rule {
+		case "append":
+			f.Set(join(f, o))
+		case "override":
+			if !o.IsZero() {
+				f.Set(o)
+			}
+		default:
+			panic("schema: Settings." + out.Type().Field(i).Name + " has no merge rule")
+		}
+	}
+	return s
+}
+
+// join appends lists and ors flags, field by field through structs.
+func join(a, b reflect.Value) reflect.Value {
+	switch a.Kind() {
+	case reflect.Slice:
+		out := reflect.MakeSlice(a.Type(), 0, a.Len()+b.Len())
+		return reflect.AppendSlice(reflect.AppendSlice(out, a), b)
+	case reflect.Bool:
+		return reflect.ValueOf(a.Bool() || b.Bool()).Convert(a.Type())
+	case reflect.Struct:
+		out := reflect.New(a.Type()).Elem()
+		for i := range a.NumField() {
+			out.Field(i).Set(join(a.Field(i), b.Field(i)))
+		}
+		return out
+	}
+	panic("schema: cannot append values of type " + a.Type().String())
+}
