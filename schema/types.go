@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -348,8 +349,8 @@ func (g *Glob) decode(d *decoder, n *yaml.Node) {
 		d.errorf(n, "empty glob")
 	case path.IsAbs(clean) || filepath.IsAbs(v):
 		d.errorf(n, "glob %q is absolute; write it relative to the task file", v)
-	case clean == ".." || strings.HasPrefix(clean, "../"):
-		d.errorf(n, "glob %q leaves the project through ..; keep inputs and outputs under the task file's folder", v)
+	case globUp.MatchString(filepath.ToSlash(v)):
+		d.errorf(n, "glob %q has a .. part; write it from the task file's folder down, and keep inputs and outputs under that folder", v)
 	default:
 		for _, part := range strings.Split(clean, "/") {
 			if _, err := path.Match(part, ""); err != nil {
@@ -361,8 +362,14 @@ func (g *Glob) decode(d *decoder, n *yaml.Node) {
 	}
 }
 
+// globUp finds a ".." part: one rule for the decoder and the JSON Schema,
+// which sees the text before cleaning, so a glob may not climb at all.
+var globUp = regexp.MustCompile(`(^|/)\.\.(/|$)`)
+
 func (*Glob) jsonSchema() object {
-	return object{"type": "string", "minLength": 1, "not": object{"pattern": `^(/|\.\./|\.\.$)`}}
+	return object{"type": "string", "minLength": 1, "not": object{"anyOf": []any{
+		object{"pattern": `^/`}, object{"pattern": globUp.String()},
+	}}}
 }
 
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
