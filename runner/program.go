@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
+	"github.com/wasmtasks/wasmtasks/runner/internal/store"
 )
 
 // Kind tells the two kinds of program apart.
@@ -123,16 +123,16 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 // obtain loads the program's compiled code from the store, or compiles it
 // and stores the result.
 func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, error) {
-	if e.cache == nil {
+	if e.store == nil {
 		p, err := e.compile(kind, wasm)
 		return p, Compiled, err
 	}
-	key := e.cacheKey(d)
-	if ent, err := e.cache.Get(key); err == nil {
+	key := e.storeKey(d)
+	if ent, err := e.store.Get(key); err == nil {
 		if p := e.deserialize(kind, key, ent); p != nil {
 			return p, Stored, nil
 		}
-		e.cache.Remove(key)
+		e.store.Remove(key)
 	}
 	p, err := e.compile(kind, wasm)
 	if err != nil {
@@ -140,7 +140,7 @@ func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, err
 	}
 	// A program that cannot be stored still runs: Put has warned.
 	if code, err := p.c.Serialize(); err == nil {
-		_ = e.cache.Put(key, kind.String(), code)
+		_ = e.store.Put(key, kind.String(), code)
 	}
 	return p, Compiled, nil
 }
@@ -148,7 +148,7 @@ func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, err
 // deserialize loads a verified store entry, or returns nil when it is of
 // another kind or wasmtime refuses it. It loads the very file the store
 // verified, and closes the entry.
-func (e *Engine) deserialize(kind Kind, key string, ent *cache.Entry) *program {
+func (e *Engine) deserialize(kind Kind, key string, ent *store.Entry) *program {
 	defer ent.Close()
 	if ent.Kind != kind.String() {
 		return nil
@@ -161,10 +161,10 @@ func (e *Engine) deserialize(kind Kind, key string, ent *cache.Entry) *program {
 	return &program{c: p, kind: kind}
 }
 
-// cacheKey names a program's compiled code in the store: it covers the
+// storeKey names a program's compiled code in the store: it covers the
 // program bytes, the wasmtime version, every engine setting that changes the
 // generated code, and the platform.
-func (e *Engine) cacheKey(d digest) string {
+func (e *Engine) storeKey(d digest) string {
 	h := sha256.New()
 	h.Write(d[:])
 	fmt.Fprintf(h, "\n%s\n%s/%s\n", e.c.Settings().Fingerprint(), runtime.GOOS, runtime.GOARCH)

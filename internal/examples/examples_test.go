@@ -36,7 +36,7 @@ func built(t *testing.T) *runner.Engine {
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
-	eng, err := runner.NewEngine(runner.Options{CacheDir: t.TempDir()})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
