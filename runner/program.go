@@ -12,10 +12,13 @@ import (
 	"github.com/wasmtasks/wasmtasks/runner/internal/store"
 )
 
-// Kind tells the two kinds of program apart.
+// Kind tells the two kinds of program apart. The zero value is
+// KindUnknown: no program was loaded.
 type Kind int
 
 const (
+	// KindUnknown means the kind is not known: the program did not load.
+	KindUnknown Kind = Kind(capi.KindUnknown)
 	// Module is a WASI preview1 core module with a _start export.
 	Module Kind = Kind(capi.KindModule)
 	// Component is a wasi:cli command component exporting wasi:cli/run@0.2.x.
@@ -24,12 +27,16 @@ const (
 
 func (k Kind) String() string { return capi.Kind(k).String() }
 
-// Source says where a run's compiled code came from.
+// Source says where a run's compiled code came from. The zero value is
+// SourceUnknown: no code was compiled or loaded.
 type Source int
 
 const (
+	// SourceUnknown means no code was compiled or loaded: the run failed
+	// before, for example on a file that is not WebAssembly.
+	SourceUnknown Source = iota
 	// Compiled means the program was compiled for this run.
-	Compiled Source = iota
+	Compiled
 	// Stored means the compiled code came from the store on disk.
 	Stored
 	// Memory means the engine had already compiled or loaded it.
@@ -74,10 +81,10 @@ var wasmMagic = []byte("\x00asm")
 // number, then a 16-bit version and a 16-bit layer (0 module, 1 component).
 func kindOf(wasm []byte) (Kind, error) {
 	if len(wasm) == 0 {
-		return 0, fmt.Errorf("%w: the file is empty", ErrNotWasm)
+		return KindUnknown, fmt.Errorf("%w: the file is empty", ErrNotWasm)
 	}
 	if len(wasm) < 8 || !bytes.Equal(wasm[:4], wasmMagic) {
-		return 0, fmt.Errorf("%w: it does not start with the wasm magic number \\0asm", ErrNotWasm)
+		return KindUnknown, fmt.Errorf("%w: it does not start with the wasm magic number \\0asm", ErrNotWasm)
 	}
 	version := uint16(wasm[4]) | uint16(wasm[5])<<8
 	switch layer := uint16(wasm[6]) | uint16(wasm[7])<<8; {
@@ -86,7 +93,7 @@ func kindOf(wasm []byte) (Kind, error) {
 	case layer == 1:
 		return Component, nil
 	default:
-		return 0, fmt.Errorf("%w: unsupported binary version %d, layer %d", ErrNotWasm, version, layer)
+		return KindUnknown, fmt.Errorf("%w: unsupported binary version %d, layer %d", ErrNotWasm, version, layer)
 	}
 }
 
@@ -95,7 +102,7 @@ func kindOf(wasm []byte) (Kind, error) {
 func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	kind, err := kindOf(wasm)
 	if err != nil {
-		return nil, 0, err
+		return nil, SourceUnknown, err
 	}
 	e.progMu.Lock()
 	f, ok := e.programs[key]
@@ -184,11 +191,11 @@ func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {
 func (e *Engine) Load(path string) (Kind, Source, error) {
 	wasm, err := readProgram(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("runner: %w", err)
+		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %w", err)
 	}
 	p, src, err := e.load(wasm, digest(sha256.Sum256(wasm)))
 	if err != nil {
-		return 0, 0, fmt.Errorf("runner: %q: %w", path, err)
+		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %q: %w", path, err)
 	}
 	return p.kind, src, nil
 }

@@ -47,11 +47,11 @@ func TestSummaryGolden(t *testing.T) {
 		return &runner.ExitError{Code: code, Program: "fmt.wasm"}
 	}
 	sum := Summary{
-		{Task: "generate", Status: Ran, Time: 1234 * time.Millisecond, Source: "stored"},
+		{Task: "generate", Status: Ran, Time: 1234 * time.Millisecond, Source: runner.Stored},
 		{Task: "tables", Status: UpToDate, Time: 3 * time.Millisecond},
-		{Task: "check-format", Status: Failed, Time: 87 * time.Millisecond, Source: "memory", ExitCode: 1,
+		{Task: "check-format", Status: Failed, Time: 87 * time.Millisecond, Source: runner.Memory, ExitCode: 1,
 			Err: exit(1), Stderr: []string{"src/a.c:3: line too long", "src/b.c:9: tab used for indentation"}},
-		{Task: "compress", Status: Cancelled, Time: 312 * time.Millisecond, Source: "compiled", ExitCode: -1, Err: context.Canceled},
+		{Task: "compress", Status: Cancelled, Time: 312 * time.Millisecond, Source: runner.Compiled, ExitCode: -1, Err: context.Canceled},
 		{Task: "bad-pin", Status: Failed, Time: 2 * time.Millisecond, ExitCode: -1,
 			Err: errors.New(`runner: module "tools/fmt.wasm": SHA-256 is 1234, but 5678 is pinned; update the pin if the new program is trusted`)},
 		{Task: "release", Status: DepFailed, Cause: "check-format"},

@@ -231,7 +231,7 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 		return res
 	}
 	rr, err := r.execute(t, s, &res)
-	res.Source = rr.Source.String()
+	res.Source = rr.Source
 	res.ExitCode = rr.ExitCode
 	if err != nil {
 		if r.ctx.Err() != nil && errors.Is(err, context.Canceled) {
