@@ -49,7 +49,9 @@ type Options struct {
 
 // Engine compiles programs and runs them. One engine serves a whole process:
 // it is safe for concurrent use, compiles each distinct program once and
-// keeps the compiled code in memory for its lifetime. Close it when done.
+// keeps the compiled code in memory for its lifetime. It also remembers the
+// digests of the last 1024 program files it read ([Engine.Digest]), so
+// that an unchanged file is not read again. Close it when done.
 type Engine struct {
 	c     *capi.Engine
 	store *store.Store // nil when the store is off or could not be opened
@@ -62,7 +64,8 @@ type Engine struct {
 
 	progMu   sync.Mutex
 	programs map[digest]*loadFlight
-	files    map[string]loadedFile // program files already loaded, by path
+	files    map[string]loadedFile // program files already loaded, by path; at most maxKnownFiles
+	uses     uint64                // counts uses of files, to forget the least recent
 }
 
 // NewEngine creates an engine. A store folder that cannot be created is no

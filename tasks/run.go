@@ -230,8 +230,8 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 		res.Status = UpToDate
 		return res
 	}
-	rr, err := r.execute(t, s, &res)
-	res.Source = rr.Source
+	rr, lastStderr, err := r.execute(t, s)
+	res.Source, res.Stderr = rr.Source, lastStderr
 	res.ExitCode = rr.ExitCode
 	if err != nil {
 		if r.ctx.Err() != nil && errors.Is(err, context.Canceled) {
