@@ -4,28 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/golden/name.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		os.WriteFile(path, got, 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept)\n--- got\n%s--- want\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func TestListGolden(t *testing.T) {
@@ -35,11 +25,11 @@ func TestListGolden(t *testing.T) {
 	}
 	var text, js bytes.Buffer
 	p.List(&text)
-	golden(t, "list.txt", text.Bytes())
+	checkGolden(t, "list.txt", text.Bytes())
 	if err := p.ListJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "list.json", js.Bytes())
+	checkGolden(t, "list.json", js.Bytes())
 }
 
 func TestSummaryGolden(t *testing.T) {
@@ -59,5 +49,5 @@ func TestSummaryGolden(t *testing.T) {
 	}
 	var out bytes.Buffer
 	sum.Print(&out)
-	golden(t, "summary.txt", out.Bytes())
+	checkGolden(t, "summary.txt", out.Bytes())
 }
