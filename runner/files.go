@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // fileStamp and statFile keep the runner's names for the shared stamp.
@@ -25,7 +25,7 @@ const maxProgramBytes = 1 << 30
 // maxProgramBytes, never a named pipe or a device that would block or never
 // end.
 func readProgram(path string) ([]byte, error) {
-	return fileutil.ReadRegular(path, maxProgramBytes, false)
+	return safefs.ReadRegular(path, maxProgramBytes, false)
 }
 
 func statFile(path string) (fileStamp, error) { return filestamp.Stat(path) }

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 const sumMagic = "wasmtasks compiled code " + layout
@@ -130,11 +130,11 @@ func (c *Store) verify(key string) (*Entry, error) {
 	if s.keyID != c.key.id {
 		return nil, damage(fmt.Sprintf("an entry made under another store key (key ID %s; this store's key %s has ID %s)", s.keyID, c.key.file, c.key.id))
 	}
-	f, fi, err := fileutil.OpenRegular(c.codePath(key), true)
+	f, fi, err := safefs.OpenRegular(c.codePath(key), true)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, damaged("compiled code missing")
-	case errors.Is(err, fileutil.ErrNotRegular):
+	case errors.Is(err, safefs.ErrNotRegular):
 		return nil, damaged("compiled code is not a regular file")
 	case err != nil:
 		return nil, err
@@ -147,11 +147,11 @@ func (c *Store) verify(key string) (*Entry, error) {
 }
 
 func (c *Store) readSum(key string) (sum, error) {
-	b, err := fileutil.ReadRegular(c.sumPath(key), maxSumFile, true)
+	b, err := safefs.ReadRegular(c.sumPath(key), maxSumFile, true)
 	switch {
-	case errors.Is(err, fileutil.ErrNotRegular):
+	case errors.Is(err, safefs.ErrNotRegular):
 		return sum{}, damaged("checksum file is not a regular file")
-	case errors.Is(err, fileutil.ErrTooLarge):
+	case errors.Is(err, safefs.ErrTooLarge):
 		return sum{}, damaged("checksum file too large")
 	case err != nil:
 		return sum{}, err

@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // keyBytes is the size of a store key.
@@ -66,8 +66,8 @@ func readKey(path string) (storeKey, error) {
 	if err := checkParents(path); err != nil {
 		return storeKey{}, err
 	}
-	f, fi, err := fileutil.OpenRegular(path, false)
-	if errors.Is(err, fileutil.ErrNotRegular) {
+	f, fi, err := safefs.OpenRegular(path, false)
+	if errors.Is(err, safefs.ErrNotRegular) {
 		return storeKey{}, unsafef("store: key: %v; it must be a file of 64 hex digits", err)
 	}
 	if err != nil {
@@ -77,7 +77,7 @@ func readKey(path string) (storeKey, error) {
 	if err := checkPrivateFile(path, fi); err != nil {
 		return storeKey{}, err
 	}
-	b, err := fileutil.ReadAll(f, fi, maxKeyFile)
+	b, err := safefs.ReadAll(f, fi, maxKeyFile)
 	if err != nil {
 		return storeKey{}, fmt.Errorf("store: key: %w", err)
 	}
