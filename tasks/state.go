@@ -10,6 +10,7 @@ import (
 	"sort"
 	"syscall"
 
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
@@ -99,24 +100,7 @@ func lockFile(path string) (func(), error) {
 // writeFileAtomic writes data to a temporary file beside path, syncs it
 // and renames it over path.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return tempfile.Write(filepath.Dir(path), ".tmp-*", data, func(tmp string) error { return os.Rename(tmp, path) })
 }
 
 // fingerprint digests everything that decides what a task does: its

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 const sumMagic = "wasmtasks compiled code " + layout
@@ -209,25 +209,8 @@ const tempPrefix = ".tmp-"
 func (c *Store) writeFile(path string, data []byte) error {
 	// The writer's process ID in the name lets Prune tell the files of a
 	// writer that died (killed mid-write) from those still being written.
-	f, err := os.CreateTemp(c.dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = io.Copy(f, bytes.NewReader(data))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	pattern := fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid())
+	return tempfile.Write(c.dir, pattern, data, func(tmp string) error { return os.Rename(tmp, path) })
 }
 
 // Remove deletes the entry under key, if any: the checksum first, so that a

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 // keyBytes is the size of a store key.
@@ -98,22 +99,8 @@ func createKey(path string) (storeKey, error) {
 	}
 	secret := make([]byte, keyBytes)
 	rand.Read(secret)
-	f, err := os.CreateTemp(dir, ".store.key-*")
-	if err != nil {
-		return storeKey{}, fmt.Errorf("store: key: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	_, err = fmt.Fprintf(f, "%x\n", secret)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Link(tmp, path)
-	}
+	text := fmt.Appendf(nil, "%x\n", secret)
+	err := tempfile.Write(dir, ".store.key-*", text, func(tmp string) error { return os.Link(tmp, path) })
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return storeKey{}, fmt.Errorf("store: key: %w", err)
 	}
