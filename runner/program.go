@@ -116,7 +116,7 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 		return f.prog, Memory, f.err
 	}
 	var src Source
-	f.prog, src, f.err = e.obtain(kind, wasm, key)
+	f.prog, src, f.err = e.storedOrCompiled(kind, wasm, key)
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()
@@ -127,9 +127,9 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	return f.prog, src, f.err
 }
 
-// obtain loads the program's compiled code from the store, or compiles it
+// storedOrCompiled loads the program's compiled code from the store, or compiles it
 // and stores the result.
-func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, error) {
+func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest) (*program, Source, error) {
 	if e.store == nil {
 		p, err := e.compile(kind, wasm)
 		return p, Compiled, err

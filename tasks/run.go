@@ -49,7 +49,7 @@ type Runner struct {
 	engine    *runner.Engine
 	ownEngine bool
 	console   *console
-	state     stateStore
+	state     stateFile
 	slots     chan struct{}
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
@@ -96,7 +96,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		opts:    opts,
 		engine:  opts.Engine,
 		console: &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
-		state:   stateStore{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
+		state:   stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
 		slots:   make(chan struct{}, opts.Jobs),
 		nodes:   map[string]*node{},
 		roots:   p.roots(),
