@@ -181,7 +181,7 @@ func (c *Cmd) checkPin(d digest) error {
 }
 
 func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {
-	store := c.engine.c.NewStore()
+	store := c.engine.c.NewSandbox()
 	wasi, st, err := c.wasiConfig(ctx)
 	// The store closes first: that closes wasmtime's ends of the pipes, and
 	// finish then waits until every byte of output was delivered.
