@@ -40,7 +40,7 @@ func perRun(n int, f func() error) (stats, error) {
 func (b *bench) inProcess() (string, error) {
 	p := b.progs["hello"]
 	ctx := context.Background()
-	eng, err := runner.NewEngine(runner.Options{CacheDir: filepath.Join(b.dir, "inprocess-store")})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: filepath.Join(b.dir, "inprocess-store")})
 	if err != nil {
 		return "", err
 	}

@@ -44,9 +44,14 @@ func TestBadPrograms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := eng.Command(tt.path).Run(context.Background())
+			res, err := eng.Command(tt.path).Run(context.Background())
 			if err == nil {
 				t.Fatal("ran without error")
+			}
+			// A program that compiled fails later, knowing its source.
+			compiled := strings.Contains(tt.name, "without") || tt.name == "unknown import"
+			if !compiled && res.Source != runner.SourceUnknown {
+				t.Errorf("source %v of a program that never compiled; want unknown", res.Source)
 			}
 			var ee *runner.ExitError
 			if errors.As(err, &ee) {

@@ -55,7 +55,7 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 func benchEngine(b *testing.B) *Engine {
-	eng, err := NewEngine(Options{CacheDir: b.TempDir()})
+	eng, err := NewEngine(Options{StoreDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func BenchmarkStart(b *testing.B) {
 	b.Run("cold", func(b *testing.B) {
 		for b.Loop() {
 			dir, _ := os.MkdirTemp(b.TempDir(), "store")
-			eng, err := NewEngine(Options{CacheDir: dir})
+			eng, err := NewEngine(Options{StoreDir: dir})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -97,11 +97,11 @@ func BenchmarkStart(b *testing.B) {
 	})
 	b.Run("stored", func(b *testing.B) {
 		dir := b.TempDir()
-		warm, _ := NewEngine(Options{CacheDir: dir})
+		warm, _ := NewEngine(Options{StoreDir: dir})
 		runOnce(b, warm, Compiled)
 		warm.Close()
 		for b.Loop() {
-			eng, err := NewEngine(Options{CacheDir: dir})
+			eng, err := NewEngine(Options{StoreDir: dir})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -148,14 +148,14 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 	if wasm == nil {
 		var err error
 		if stamp, err = statFile(c.Path); err != nil {
-			return nil, 0, err
+			return nil, SourceUnknown, err
 		}
 		if f, ok := c.engine.known(c.Path, stamp); ok && f.prog != nil {
 			c.kind = f.prog.kind
 			return f.prog, Memory, c.checkPin(f.digest)
 		}
 		if wasm, err = readProgram(c.Path); err != nil {
-			return nil, 0, err
+			return nil, SourceUnknown, err
 		}
 	}
 	d := digest(sha256.Sum256(wasm))
@@ -163,7 +163,7 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 		c.kind = k
 	}
 	if err := c.checkPin(d); err != nil {
-		return nil, 0, err
+		return nil, SourceUnknown, err
 	}
 	p, src, err := c.engine.load(wasm, d)
 	if err == nil && c.Wasm == nil {
@@ -181,7 +181,7 @@ func (c *Cmd) checkPin(d digest) error {
 }
 
 func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {
-	store := c.engine.c.NewStore()
+	store := c.engine.c.NewSandbox()
 	wasi, st, err := c.wasiConfig(ctx)
 	// The store closes first: that closes wasmtime's ends of the pipes, and
 	// finish then waits until every byte of output was delivered.
@@ -246,7 +246,7 @@ func (c *Cmd) exitResult(ctx context.Context, res Result, err error) (Result, er
 // `runner: component "fmt.wasm": instantiate: …`.
 func (c *Cmd) errorf(format string, args ...any) error {
 	what := "program"
-	if c.kind != 0 {
+	if c.kind != KindUnknown {
 		what = c.kind.String()
 	}
 	return fmt.Errorf("runner: %s %q: "+format, append([]any{what, c.Path}, args...)...)

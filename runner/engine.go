@@ -23,8 +23,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
+	"github.com/wasmtasks/wasmtasks/runner/internal/store"
 )
 
 // tick is how often the engine's epoch advances while a guest runs: the
@@ -35,13 +35,13 @@ const tick = 10 * time.Millisecond
 // compiled code in the default store folder and logs warnings with
 // slog.Default().
 type Options struct {
-	// CacheDir is the folder of the store of compiled code. If empty, it is
-	// $WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks folder.
-	CacheDir string
-	// NoCache turns the store off: every process compiles every program.
-	NoCache bool
-	// CacheMaxBytes caps the store's size; 0 means cache.DefaultMaxBytes.
-	CacheMaxBytes int64
+	// StoreDir is the folder of the store of compiled code. If empty, it is
+	// [DefaultStoreDir].
+	StoreDir string
+	// NoStore turns the store off: every process compiles every program.
+	NoStore bool
+	// StoreMaxBytes caps the store's size; 0 means [DefaultStoreMaxBytes].
+	StoreMaxBytes int64
 	// Logger receives warnings: a damaged store entry, an unwritable store.
 	// Nil means slog.Default().
 	Logger *slog.Logger
@@ -49,10 +49,12 @@ type Options struct {
 
 // Engine compiles programs and runs them. One engine serves a whole process:
 // it is safe for concurrent use, compiles each distinct program once and
-// keeps the compiled code in memory for its lifetime. Close it when done.
+// keeps the compiled code in memory for its lifetime. It also remembers the
+// digests of the last 1024 program files it read ([Engine.Digest]), so
+// that an unchanged file is not read again. Close it when done.
 type Engine struct {
 	c     *capi.Engine
-	cache *cache.Cache // nil when the store is off or could not be opened
+	store *store.Store // nil when the store is off or could not be opened
 	log   *slog.Logger
 
 	tickMu  sync.Mutex
@@ -62,13 +64,14 @@ type Engine struct {
 
 	progMu   sync.Mutex
 	programs map[digest]*loadFlight
-	files    map[string]loadedFile // program files already loaded, by path
+	files    map[string]loadedFile // program files already loaded, by path; at most maxKnownFiles
+	uses     uint64                // counts uses of files, to forget the least recent
 }
 
 // NewEngine creates an engine. A store folder that cannot be created is no
 // error: the engine warns and compiles in memory. A store that another user
 // could write code into, or whose key they could read, is: the error
-// matches cache.ErrUnsafe and says how to fix it.
+// matches [ErrUnsafeStore] and says how to fix it.
 func NewEngine(opts Options) (*Engine, error) {
 	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true})
 	if err != nil {
@@ -78,9 +81,9 @@ func NewEngine(opts Options) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
-	if !opts.NoCache {
-		e.cache, err = cache.Open(opts.CacheDir, opts.CacheMaxBytes, e.log)
-		if errors.Is(err, cache.ErrUnsafe) {
+	if !opts.NoStore {
+		e.store, err = store.Open(opts.StoreDir, opts.StoreMaxBytes, e.log)
+		if errors.Is(err, ErrUnsafeStore) {
 			c.Close()
 			return nil, fmt.Errorf("runner: %w", err)
 		}
@@ -90,10 +93,6 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	return e, nil
 }
-
-// Cache returns the engine's store of compiled code, or nil when it has
-// none.
-func (e *Engine) Cache() *cache.Cache { return e.cache }
 
 // Close frees the engine and every program it compiled. Runs must have
 // finished first.

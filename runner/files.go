@@ -6,11 +6,16 @@ import (
 	"fmt"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // fileStamp and statFile keep the runner's names for the shared stamp.
 type fileStamp = filestamp.Stamp
+
+// maxKnownFiles bounds how many program files an engine remembers (path,
+// stamp, digest and compiled program) for Digest and repeated runs: a
+// long-lived engine shown ever new files forgets the least recently used.
+const maxKnownFiles = 1 << 10
 
 // maxProgramBytes bounds the size of a program file: larger files are
 // refused before they are read.
@@ -20,7 +25,7 @@ const maxProgramBytes = 1 << 30
 // maxProgramBytes, never a named pipe or a device that would block or never
 // end.
 func readProgram(path string) ([]byte, error) {
-	return fileutil.ReadRegular(path, maxProgramBytes, false)
+	return safefs.ReadRegular(path, maxProgramBytes, false)
 }
 
 func statFile(path string) (fileStamp, error) { return filestamp.Stat(path) }
@@ -31,6 +36,7 @@ type loadedFile struct {
 	stamp  fileStamp
 	digest digest
 	prog   *program
+	used   uint64 // the engine's use count when last used, for eviction
 }
 
 // known returns what the engine knows of path, if the file has not changed
@@ -39,18 +45,45 @@ func (e *Engine) known(path string, stamp fileStamp) (loadedFile, bool) {
 	e.progMu.Lock()
 	defer e.progMu.Unlock()
 	f, ok := e.files[path]
-	return f, ok && f.stamp == stamp && stamp.Mtime != 0
+	if !ok || f.stamp != stamp || stamp.Mtime == 0 {
+		return loadedFile{}, false
+	}
+	e.uses++
+	f.used = e.uses
+	e.files[path] = f
+	return f, true
 }
 
+// remember records what the engine knows of path, forgetting the least
+// recently used file when it knows maxKnownFiles already.
 func (e *Engine) remember(path string, f loadedFile) {
 	e.progMu.Lock()
 	defer e.progMu.Unlock()
+	if _, ok := e.files[path]; !ok && len(e.files) >= maxKnownFiles {
+		e.forgetOldest()
+	}
+	e.uses++
+	f.used = e.uses
 	e.files[path] = f
+}
+
+// forgetOldest drops the least recently used file. A scan is cheap next to
+// reading and hashing the file that is being added.
+func (e *Engine) forgetOldest() {
+	var oldest string
+	var min uint64
+	for path, f := range e.files {
+		if oldest == "" || f.used < min {
+			oldest, min = path, f.used
+		}
+	}
+	delete(e.files, oldest)
 }
 
 // Digest returns the hex SHA-256 of the program file at path, for pins and
 // up-to-date checks. The engine remembers it while the file is unchanged,
-// and a later Run of the same file does not read or hash it again.
+// and a later Run of the same file does not read or hash it again; it
+// remembers the 1024 files used most recently (maxKnownFiles).
 func (e *Engine) Digest(path string) (string, error) {
 	stamp, err := statFile(path)
 	if err != nil {

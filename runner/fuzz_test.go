@@ -33,7 +33,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte{})
 	fuzzEngineOnce.Do(func() {
 		var err error
-		fuzzEngine, err = runner.NewEngine(runner.Options{NoCache: true})
+		fuzzEngine, err = runner.NewEngine(runner.Options{NoStore: true})
 		if err != nil {
 			f.Fatal(err)
 		}

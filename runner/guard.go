@@ -1,21 +1,16 @@
 package runner
 
-import (
-	"fmt"
-
-	"github.com/wasmtasks/wasmtasks/runner/cache"
-)
+import "fmt"
 
 // checkStore refuses a read-write folder through which the guest could
 // write into the engine's store of compiled code or replace its key: code
 // planted there would run in every later process. real is the folder as
 // opened, so the check sees what the guest would get.
 func (c *Cmd) checkStore(d Dir, real string) error {
-	if c.engine.cache == nil || d.ReadOnly {
+	if c.engine.store == nil || d.ReadOnly {
 		return nil
 	}
-	key, _ := cache.KeyFile()
-	if err := cache.CheckWritable(real, c.engine.cache.Dir(), key); err != nil {
+	if err := CheckWritable(real, c.engine.store.Dir()); err != nil {
 		return fmt.Errorf("read-write folder %w", err)
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // within runs fn and returns its error, failing the test if fn has not
@@ -67,8 +67,8 @@ func TestProgramFileNotRegular(t *testing.T) {
 		for op, fn := range ops {
 			t.Run(name+"/"+op, func(t *testing.T) {
 				err := within(t, 10*time.Second, fifo, fn)
-				if !errors.Is(err, fileutil.ErrNotRegular) {
-					t.Errorf("got %v, want an error wrapping %v", err, fileutil.ErrNotRegular)
+				if !errors.Is(err, safefs.ErrNotRegular) {
+					t.Errorf("got %v, want an error wrapping %v", err, safefs.ErrNotRegular)
 				}
 			})
 		}

@@ -8,14 +8,17 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
+	"github.com/wasmtasks/wasmtasks/runner/internal/store"
 )
 
-// Kind tells the two kinds of program apart.
+// Kind tells the two kinds of program apart. The zero value is
+// KindUnknown: no program was loaded.
 type Kind int
 
 const (
+	// KindUnknown means the kind is not known: the program did not load.
+	KindUnknown Kind = Kind(capi.KindUnknown)
 	// Module is a WASI preview1 core module with a _start export.
 	Module Kind = Kind(capi.KindModule)
 	// Component is a wasi:cli command component exporting wasi:cli/run@0.2.x.
@@ -24,12 +27,16 @@ const (
 
 func (k Kind) String() string { return capi.Kind(k).String() }
 
-// Source says where a run's compiled code came from.
+// Source says where a run's compiled code came from. The zero value is
+// SourceUnknown: no code was compiled or loaded.
 type Source int
 
 const (
+	// SourceUnknown means no code was compiled or loaded: the run failed
+	// before, for example on a file that is not WebAssembly.
+	SourceUnknown Source = iota
 	// Compiled means the program was compiled for this run.
-	Compiled Source = iota
+	Compiled
 	// Stored means the compiled code came from the store on disk.
 	Stored
 	// Memory means the engine had already compiled or loaded it.
@@ -74,10 +81,10 @@ var wasmMagic = []byte("\x00asm")
 // number, then a 16-bit version and a 16-bit layer (0 module, 1 component).
 func kindOf(wasm []byte) (Kind, error) {
 	if len(wasm) == 0 {
-		return 0, fmt.Errorf("%w: the file is empty", ErrNotWasm)
+		return KindUnknown, fmt.Errorf("%w: the file is empty", ErrNotWasm)
 	}
 	if len(wasm) < 8 || !bytes.Equal(wasm[:4], wasmMagic) {
-		return 0, fmt.Errorf("%w: it does not start with the wasm magic number \\0asm", ErrNotWasm)
+		return KindUnknown, fmt.Errorf("%w: it does not start with the wasm magic number \\0asm", ErrNotWasm)
 	}
 	version := uint16(wasm[4]) | uint16(wasm[5])<<8
 	switch layer := uint16(wasm[6]) | uint16(wasm[7])<<8; {
@@ -86,7 +93,7 @@ func kindOf(wasm []byte) (Kind, error) {
 	case layer == 1:
 		return Component, nil
 	default:
-		return 0, fmt.Errorf("%w: unsupported binary version %d, layer %d", ErrNotWasm, version, layer)
+		return KindUnknown, fmt.Errorf("%w: unsupported binary version %d, layer %d", ErrNotWasm, version, layer)
 	}
 }
 
@@ -95,7 +102,7 @@ func kindOf(wasm []byte) (Kind, error) {
 func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	kind, err := kindOf(wasm)
 	if err != nil {
-		return nil, 0, err
+		return nil, SourceUnknown, err
 	}
 	e.progMu.Lock()
 	f, ok := e.programs[key]
@@ -109,7 +116,7 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 		return f.prog, Memory, f.err
 	}
 	var src Source
-	f.prog, src, f.err = e.obtain(kind, wasm, key)
+	f.prog, src, f.err = e.storedOrCompiled(kind, wasm, key)
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()
@@ -120,19 +127,19 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	return f.prog, src, f.err
 }
 
-// obtain loads the program's compiled code from the store, or compiles it
+// storedOrCompiled loads the program's compiled code from the store, or compiles it
 // and stores the result.
-func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, error) {
-	if e.cache == nil {
+func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest) (*program, Source, error) {
+	if e.store == nil {
 		p, err := e.compile(kind, wasm)
 		return p, Compiled, err
 	}
-	key := e.cacheKey(d)
-	if ent, err := e.cache.Get(key); err == nil {
+	key := e.storeKey(d)
+	if ent, err := e.store.Get(key); err == nil {
 		if p := e.deserialize(kind, key, ent); p != nil {
 			return p, Stored, nil
 		}
-		e.cache.Remove(key)
+		e.store.Remove(key)
 	}
 	p, err := e.compile(kind, wasm)
 	if err != nil {
@@ -140,7 +147,7 @@ func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, err
 	}
 	// A program that cannot be stored still runs: Put has warned.
 	if code, err := p.c.Serialize(); err == nil {
-		_ = e.cache.Put(key, kind.String(), code)
+		_ = e.store.Put(key, kind.String(), code)
 	}
 	return p, Compiled, nil
 }
@@ -148,7 +155,7 @@ func (e *Engine) obtain(kind Kind, wasm []byte, d digest) (*program, Source, err
 // deserialize loads a verified store entry, or returns nil when it is of
 // another kind or wasmtime refuses it. It loads the very file the store
 // verified, and closes the entry.
-func (e *Engine) deserialize(kind Kind, key string, ent *cache.Entry) *program {
+func (e *Engine) deserialize(kind Kind, key string, ent *store.Entry) *program {
 	defer ent.Close()
 	if ent.Kind != kind.String() {
 		return nil
@@ -161,10 +168,10 @@ func (e *Engine) deserialize(kind Kind, key string, ent *cache.Entry) *program {
 	return &program{c: p, kind: kind}
 }
 
-// cacheKey names a program's compiled code in the store: it covers the
+// storeKey names a program's compiled code in the store: it covers the
 // program bytes, the wasmtime version, every engine setting that changes the
 // generated code, and the platform.
-func (e *Engine) cacheKey(d digest) string {
+func (e *Engine) storeKey(d digest) string {
 	h := sha256.New()
 	h.Write(d[:])
 	fmt.Fprintf(h, "\n%s\n%s/%s\n", e.c.Settings().Fingerprint(), runtime.GOOS, runtime.GOARCH)
@@ -184,11 +191,11 @@ func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {
 func (e *Engine) Load(path string) (Kind, Source, error) {
 	wasm, err := readProgram(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("runner: %w", err)
+		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %w", err)
 	}
 	p, src, err := e.load(wasm, digest(sha256.Sum256(wasm)))
 	if err != nil {
-		return 0, 0, fmt.Errorf("runner: %q: %w", path, err)
+		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %q: %w", path, err)
 	}
 	return p.kind, src, nil
 }

@@ -18,7 +18,7 @@ import (
 // end of the test.
 func newEngine(t testing.TB) *runner.Engine {
 	t.Helper()
-	eng, err := runner.NewEngine(runner.Options{CacheDir: t.TempDir()})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

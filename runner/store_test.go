@@ -24,7 +24,7 @@ func storeEngine(t *testing.T, dir string, log *bytes.Buffer) *Engine {
 	if log == nil {
 		log = new(bytes.Buffer)
 	}
-	eng, err := NewEngine(Options{CacheDir: dir, Logger: slog.New(slog.NewTextHandler(log, nil))})
+	eng, err := NewEngine(Options{StoreDir: dir, Logger: slog.New(slog.NewTextHandler(log, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestStoreMissThenHit(t *testing.T) {
 			if res := runArgs(t, second, path); res.Source != Stored {
 				t.Errorf("run in a new engine: %v, want stored", res.Source)
 			}
-			if st := second.Cache().Stats(); st.Hits != 1 || st.Puts != 0 {
+			if st := second.store.Stats(); st.Hits != 1 || st.Puts != 0 {
 				t.Errorf("new engine's store stats %+v, want one hit and no write", st)
 			}
 		})
@@ -107,7 +107,7 @@ func TestStoreRecoversFromBadEntries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := eng.Cache().Put(eng.cacheKey(digest(sha256.Sum256(wasm))), "component", code); err != nil {
+			if err := eng.store.Put(eng.storeKey(digest(sha256.Sum256(wasm))), "component", code); err != nil {
 				t.Fatal(err)
 			}
 		}, "cannot load"},
@@ -117,7 +117,7 @@ func TestStoreRecoversFromBadEntries(t *testing.T) {
 			dir := t.TempDir()
 			first := storeEngine(t, dir, nil)
 			runArgs(t, first, path)
-			key := first.cacheKey(digest(sha256.Sum256(wasm)))
+			key := first.storeKey(digest(sha256.Sum256(wasm)))
 			d.damage(t, first, filepath.Join(dir, "v2", key+".cwasm"))
 
 			var log bytes.Buffer
@@ -144,8 +144,8 @@ func TestUnwritableStoreStillRuns(t *testing.T) {
 	var log bytes.Buffer
 	eng := storeEngine(t, filepath.Join(file, "store"), &log)
 	res := runArgs(t, eng, testprog.Module(t, "probe"))
-	if res.Source != Compiled || eng.Cache() != nil {
-		t.Errorf("source %v, cache %v", res.Source, eng.Cache())
+	if res.Source != Compiled || eng.store != nil {
+		t.Errorf("source %v, cache %v", res.Source, eng.store)
 	}
 	if !strings.Contains(log.String(), "compiled code will not be kept") {
 		t.Errorf("no warning: %q", log.String())
@@ -170,7 +170,7 @@ func TestConcurrentRunsCompileOnce(t *testing.T) {
 	if counts[Compiled] != 1 || counts[Memory] != n-1 {
 		t.Errorf("sources %v; want 1 compiled and %d from memory", counts, n-1)
 	}
-	if st := eng.Cache().Stats(); st.Puts != 1 || st.Misses != 1 {
+	if st := eng.store.Stats(); st.Puts != 1 || st.Misses != 1 {
 		t.Errorf("store stats %+v; want one miss and one write", st)
 	}
 }
@@ -209,8 +209,8 @@ func TestProcessesRaceOnEmptyStore(t *testing.T) {
 	if res := runArgs(t, eng, path); res.Source != Stored {
 		t.Errorf("after the race: %v, want stored", res.Source)
 	}
-	if info, err := eng.Cache().Info(); err != nil || info.Entries != 1 {
-		t.Errorf("store holds %d entries (%v), want 1", info.Entries, err)
+	if n, _, err := eng.store.Usage(); err != nil || n != 1 {
+		t.Errorf("store holds %d entries (%v), want 1", n, err)
 	}
 	temps, _ := filepath.Glob(filepath.Join(dir, "v2", ".tmp-*"))
 	if len(temps) > 0 {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
-	"github.com/wasmtasks/wasmtasks/runner/cache"
+	"github.com/wasmtasks/wasmtasks/runner/internal/store"
 )
 
 // entryFiles returns the paths of the entry files the engine keeps for the
@@ -22,8 +22,8 @@ func entryFiles(t *testing.T, eng *Engine, path string) (code, sum string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := eng.cacheKey(digest(sha256.Sum256(wasm)))
-	matches, _ := filepath.Glob(filepath.Join(eng.Cache().Dir(), "v*", key+".cwasm"))
+	key := eng.storeKey(digest(sha256.Sum256(wasm)))
+	matches, _ := filepath.Glob(filepath.Join(eng.StoreDir(), "v*", key+".cwasm"))
 	if len(matches) != 1 {
 		t.Fatalf("entries for %s: %v", filepath.Base(path), matches)
 	}
@@ -82,7 +82,7 @@ func TestStoreEntryOfAnotherKey(t *testing.T) {
 	for i, seed := range []string{"1", "2"} {
 		key := filepath.Join(keys, seed)
 		os.WriteFile(key, []byte(strings.Repeat(seed, 64)), 0o600)
-		t.Setenv(cache.EnvKeyFile, key)
+		t.Setenv(store.EnvKeyFile, key)
 		var log bytes.Buffer
 		eng := storeEngine(t, dir, &log)
 		res := runArgs(t, eng, path)
@@ -96,7 +96,7 @@ func TestStoreEntryOfAnotherKey(t *testing.T) {
 }
 
 // TestUnsafeStoreIsRefused makes the store folder writable by everyone:
-// NewEngine must fail with cache.ErrUnsafe rather than run, and not fall
+// NewEngine must fail with ErrUnsafeStore rather than run, and not fall
 // back to compiling in memory as it does for a store it cannot write.
 func TestUnsafeStoreIsRefused(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
@@ -104,13 +104,13 @@ func TestUnsafeStoreIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o777)
-	eng, err := NewEngine(Options{CacheDir: dir})
+	eng, err := NewEngine(Options{StoreDir: dir})
 	if err == nil {
 		eng.Close()
 	}
 	t.Logf("NewEngine: %v", err)
-	if !errors.Is(err, cache.ErrUnsafe) {
-		t.Fatalf("got %v, want an error matching cache.ErrUnsafe", err)
+	if !errors.Is(err, ErrUnsafeStore) {
+		t.Fatalf("got %v, want an error matching ErrUnsafeStore", err)
 	}
 }
 
@@ -132,8 +132,8 @@ func TestMountOverStoreIsRefused(t *testing.T) {
 		cmd := eng.Command(path, "write", "/p/ran", "x")
 		cmd.Dirs = []Dir{d}
 		_, err := cmd.Run(context.Background())
-		if !errors.Is(err, cache.ErrUnsafe) {
-			t.Errorf("mount %s: got %v, want cache.ErrUnsafe", d.Host, err)
+		if !errors.Is(err, ErrUnsafeStore) {
+			t.Errorf("mount %s: got %v, want ErrUnsafeStore", d.Host, err)
 		}
 		if _, err := os.Stat(filepath.Join(d.Host, "ran")); err == nil {
 			t.Errorf("mount %s: the guest ran", d.Host)

@@ -1,15 +1,11 @@
 package schema
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/wasmtasks/wasmtasks/internal/examples"
 )
 
 func TestParseGoodFile(t *testing.T) {
@@ -58,33 +54,4 @@ func TestParseGoodFile(t *testing.T) {
 			t.Errorf("%s: got %#v, want %#v", c.name, c.got, c.want)
 		}
 	}
-}
-
-// TestRepositoryTaskFilesValidate validates every task file in the
-// repository outside testdata/bad: the examples must stay correct.
-func TestRepositoryTaskFilesValidate(t *testing.T) {
-	// The task files name the example programs, which must exist.
-	if err := examples.Build("..", io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var found int
-	filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git" || p == filepath.Join("testdata", "bad")) {
-			return filepath.SkipDir
-		}
-		if strings.HasPrefix(d.Name(), "wasmtasks") && strings.HasSuffix(d.Name(), ".yaml") && !strings.Contains(p, filepath.Join("testdata", "bad")) {
-			found++
-			if _, err := Load(p); err != nil {
-				t.Errorf("%v", err)
-			}
-		}
-		return nil
-	})
-	if found == 0 {
-		t.Fatal("found no task file")
-	}
-	t.Logf("validated %d task files", found)
 }

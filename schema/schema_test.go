@@ -1,15 +1,13 @@
 package schema
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files and the JSON Schema")
+	"github.com/wasmtasks/wasmtasks/internal/golden"
+)
 
 // env is the fixed environment the golden tests expand variables against.
 func env(name string) (string, bool) {
@@ -38,26 +36,13 @@ func TestGoldenErrors(t *testing.T) {
 			if _, ok := err.(Errors); !ok {
 				t.Fatalf("error is %T, want Errors", err)
 			}
-			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *update {
-				os.WriteFile(golden, []byte(got), 0o644)
-			}
-			want, _ := os.ReadFile(golden)
-			if got != string(want) {
-				t.Errorf("errors differ from %s (run with -update to accept)\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(err.Error()+"\n"))
 		})
 	}
 }
 
+// TestJSONSchemaUpToDate keeps the committed JSON Schema the one the types
+// make; refresh it with go test ./schema -run JSONSchema -update.
 func TestJSONSchemaUpToDate(t *testing.T) {
-	got := JSONSchema()
-	if *update {
-		os.WriteFile("wasmtasks.schema.json", got, 0o644)
-	}
-	want, err := os.ReadFile("wasmtasks.schema.json")
-	if err != nil || !bytes.Equal(got, want) {
-		t.Errorf("schema/wasmtasks.schema.json is stale; run: go test ./schema -run JSONSchema -update")
-	}
+	golden.Check(t, "wasmtasks.schema.json", JSONSchema())
 }

@@ -13,8 +13,9 @@ import (
 // again.
 const stderrTail = 10
 
-// execute runs the task's program with its streams connected.
-func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, error) {
+// execute runs the task's program with its streams connected. It returns
+// the run's result and the last lines the program wrote to stderr.
+func (r *Runner) execute(t *schema.Task, s *spec) (rr runner.Result, lastStderr []string, err error) {
 	cmd := r.engine.Command(s.program)
 	cmd.Args, cmd.Env, cmd.Dirs, cmd.SHA256 = s.args, s.env, s.dirs, s.sha256
 	cmd.Roots = r.roots
@@ -55,11 +56,11 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 	}
 	stdout, err := open(*s.settings.Stdout, consoleOut)
 	if err != nil {
-		return runner.Result{}, fmt.Errorf("stdout: %w", err)
+		return runner.Result{}, nil, fmt.Errorf("stdout: %w", err)
 	}
 	stderr, err := open(*s.settings.Stderr, consoleErr)
 	if err != nil {
-		return runner.Result{}, fmt.Errorf("stderr: %w", err)
+		return runner.Result{}, nil, fmt.Errorf("stderr: %w", err)
 	}
 	cmd.Stdout = stdout
 	if stderr == nil {
@@ -73,14 +74,13 @@ func (r *Runner) execute(t *schema.Task, s *spec, res *Result) (runner.Result, e
 	case schema.StreamFile:
 		f, err := r.guard.OpenFile(s.settings.Stdin.File.Abs)
 		if err != nil {
-			return runner.Result{}, fmt.Errorf("stdin: %w", err)
+			return runner.Result{}, nil, fmt.Errorf("stdin: %w", err)
 		}
 		defer f.Close()
 		cmd.Stdin = f
 	}
-	rr, err := cmd.Run(r.ctx)
+	rr, err = cmd.Run(r.ctx)
 	err = s.exitStatus(err)
-	res.Stderr = tl.text()
 	ok = err == nil
-	return rr, err
+	return rr, tl.text(), err
 }

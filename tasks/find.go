@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // FileName is the task file's default name.
@@ -76,12 +76,12 @@ func checkOwner(abs string) error {
 		if err != nil {
 			return fmt.Errorf("tasks: %w", err)
 		}
-		uid, ok := fileutil.Owner(fi)
+		uid, ok := safefs.Owner(fi)
 		if !ok || uid == 0 || uid == os.Getuid() || safeDirectory(folder) {
 			continue
 		}
 		return &ownerError{fmt.Sprintf("tasks: %s is owned by %s, not by you or root; a task file decides what runs with your rights, so it is not used. If you trust it, set %s=%s (folders separated by %q, or * for all)",
-			p, fileutil.UserName(uid), EnvSafeDirectories, folder, os.PathListSeparator)}
+			p, safefs.UserName(uid), EnvSafeDirectories, folder, os.PathListSeparator)}
 	}
 	return nil
 }

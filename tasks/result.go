@@ -11,13 +11,17 @@ import (
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
-// Status is what became of a task in a run.
+// Status is what became of a task in a run. The zero value is
+// StatusUnknown, which no finished task has.
 type Status int
 
 const (
+	// StatusUnknown is no status: the task's run did not say what became
+	// of it.
+	StatusUnknown Status = iota
 	// NotRun means the task never started: an earlier failure or an
 	// interrupt stopped the run first.
-	NotRun Status = iota
+	NotRun
 	// Ran means the task ran and succeeded.
 	Ran
 	// UpToDate means the task was skipped: nothing it depends on changed
@@ -31,8 +35,13 @@ const (
 	Cancelled
 )
 
+var statusNames = [...]string{"unknown", "not run", "ok", "up to date", "failed", "not run", "stopped"}
+
 func (s Status) String() string {
-	return [...]string{"not run", "ok", "up to date", "failed", "not run", "stopped"}[s]
+	if s < 0 || int(s) >= len(statusNames) {
+		return "unknown"
+	}
+	return statusNames[s]
 }
 
 func (s Status) ok() bool { return s == Ran || s == UpToDate }
@@ -43,9 +52,9 @@ type Result struct {
 	Status Status
 	// Time is how long the task took, up-to-date check included.
 	Time time.Duration
-	// Source says where the program's compiled code came from: compiled,
-	// stored or memory; empty when it did not run.
-	Source string
+	// Source says where the program's compiled code came from;
+	// runner.SourceUnknown when none was compiled or loaded.
+	Source runner.Source
 	// ExitCode is the program's exit status (-1 when it was stopped or
 	// trapped).
 	ExitCode int

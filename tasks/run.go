@@ -33,8 +33,8 @@ type Options struct {
 	// Stdout and Stderr receive the tasks' output and wasmtasks' own
 	// messages; nil means the process's.
 	Stdout, Stderr io.Writer
-	// Engine runs the programs. Nil means a new engine using the task
-	// file's cache_dir, closed by [Runner.Close].
+	// Engine runs the programs. Nil means a new engine on the store that
+	// [Project.StoreDir] names, closed by [Runner.Close].
 	Engine *runner.Engine
 	// Logger receives warnings; nil means slog.Default().
 	Logger *slog.Logger
@@ -49,7 +49,7 @@ type Runner struct {
 	engine    *runner.Engine
 	ownEngine bool
 	console   *console
-	state     stateStore
+	state     stateFile
 	slots     chan struct{}
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
@@ -96,7 +96,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		opts:    opts,
 		engine:  opts.Engine,
 		console: &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
-		state:   stateStore{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
+		state:   stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
 		slots:   make(chan struct{}, opts.Jobs),
 		nodes:   map[string]*node{},
 		roots:   p.roots(),
@@ -104,7 +104,9 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 	r.guard = safefs.NewGuard(r.roots...)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	if r.engine == nil {
-		eng, err := runner.NewEngine(runner.Options{CacheDir: p.File.CacheDir.Abs, Logger: opts.Logger})
+		// Without a folder, the engine warns and compiles in memory.
+		dir, _ := p.StoreDir("")
+		eng, err := runner.NewEngine(runner.Options{StoreDir: dir, Logger: opts.Logger})
 		if err != nil {
 			return nil, err
 		}
@@ -120,11 +122,15 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 // checkStore refuses the project when a task could write into the
 // engine's store of compiled code or its key, before anything runs.
 func (r *Runner) checkStore() error {
-	dir, key, err := storePaths(r.engine, r.project.File)
-	if err != nil {
-		return nil // no store folder at all: nothing to protect
+	dir := r.engine.StoreDir()
+	if dir == "" {
+		// The engine keeps no store; protect the one later runs would use.
+		var err error
+		if dir, err = r.project.StoreDir(""); err != nil {
+			return nil // no store folder at all: nothing to protect
+		}
 	}
-	return r.project.CheckStore(dir, key)
+	return r.project.CheckStore(dir)
 }
 
 // Close releases the engine the Runner made. Runs must have finished.
@@ -224,8 +230,8 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 		res.Status = UpToDate
 		return res
 	}
-	rr, err := r.execute(t, s, &res)
-	res.Source = rr.Source.String()
+	rr, lastStderr, err := r.execute(t, s)
+	res.Source, res.Stderr = rr.Source, lastStderr
 	res.ExitCode = rr.ExitCode
 	if err != nil {
 		if r.ctx.Err() != nil && errors.Is(err, context.Canceled) {

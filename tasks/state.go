@@ -10,6 +10,7 @@ import (
 	"sort"
 	"syscall"
 
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
@@ -36,19 +37,19 @@ type taskRecord struct {
 
 const stateVersion = 2
 
-// stateStore reads and writes the state file. Updates hold an exclusive
+// stateFile reads and writes the state file. Updates hold an exclusive
 // lock on a file beside it, so two wasmtasks processes on one project never
 // lose each other's records, and go through a temporary file and a rename,
 // so a crash never leaves half a state file.
-type stateStore struct {
+type stateFile struct {
 	dir string
 }
 
-func (s stateStore) path() string { return filepath.Join(s.dir, "state.json") }
+func (s stateFile) path() string { return filepath.Join(s.dir, "state.json") }
 
 // load returns the recorded state; a missing or unreadable file is an
 // empty state (every task then simply runs).
-func (s stateStore) load() state {
+func (s stateFile) load() state {
 	st := state{Version: stateVersion, Tasks: map[string]taskRecord{}}
 	b, err := os.ReadFile(s.path())
 	if err != nil {
@@ -62,7 +63,7 @@ func (s stateStore) load() state {
 }
 
 // record stores a task's record, or removes it when rec is nil.
-func (s stateStore) record(task string, rec *taskRecord) error {
+func (s stateFile) record(task string, rec *taskRecord) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return err
 	}
@@ -99,24 +100,7 @@ func lockFile(path string) (func(), error) {
 // writeFileAtomic writes data to a temporary file beside path, syncs it
 // and renames it over path.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return tempfile.Write(filepath.Dir(path), ".tmp-*", data, func(tmp string) error { return os.Rename(tmp, path) })
 }
 
 // fingerprint digests everything that decides what a task does: its

@@ -17,7 +17,7 @@ import (
 // record task state, and checks that the state file is always whole JSON.
 func TestStateSurvivesKilledWriter(t *testing.T) {
 	if dir := os.Getenv("WASMTASKS_KILL_STATE"); dir != "" {
-		s := stateStore{dir: dir}
+		s := stateFile{dir: dir}
 		for i := 0; ; i++ {
 			s.record(fmt.Sprintf("task-%d", i%50), &taskRecord{Inputs: fmt.Sprint(i), Outputs: fmt.Sprint(i)})
 		}
@@ -42,7 +42,7 @@ func TestStateSurvivesKilledWriter(t *testing.T) {
 // TestConcurrentRecordsAreNotLost records from many goroutines at once, as
 // two wasmtasks processes on one project would: no record may be lost.
 func TestConcurrentRecordsAreNotLost(t *testing.T) {
-	s := stateStore{dir: filepath.Join(t.TempDir(), stateDir)}
+	s := stateFile{dir: filepath.Join(t.TempDir(), stateDir)}
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {

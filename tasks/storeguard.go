@@ -2,22 +2,37 @@ package tasks
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/wasmtasks/wasmtasks/runner"
-	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
+// StoreDir returns the folder of the store of compiled code, by the one
+// rule every front end follows: flag (a --cache-dir) when it is not empty,
+// else the task file's cache_dir, else [runner.DefaultStoreDir]
+// ($WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks folder).
+// p may be nil: there is no task file.
+func (p *Project) StoreDir(flag string) (string, error) {
+	switch {
+	case flag != "":
+		return filepath.Abs(flag)
+	case p != nil && p.File.CacheDir.IsSet():
+		return p.File.CacheDir.Abs, nil
+	}
+	return runner.DefaultStoreDir()
+}
+
 // CheckStore refuses a task file that would let a program write into the
-// store of compiled code in storeDir, or replace the store key in keyFile:
+// store of compiled code in storeDir, or replace the store key:
 // a read-write folder that contains either or lies inside the store, or an
 // output file in the store or over the key. Code planted there would run
 // as the user in every later process. The errors carry the task file's
 // line and column and exit with status 2.
-func (p *Project) CheckStore(storeDir, keyFile string) error {
+func (p *Project) CheckStore(storeDir string) error {
 	var errs schema.Errors
 	check := func(what string, path string, pos schema.Pos) {
-		if err := cache.CheckWritable(path, storeDir, keyFile); err != nil {
+		if err := runner.CheckWritable(path, storeDir); err != nil {
 			errs = append(errs, &schema.Error{File: p.File.Path, Line: pos.Line, Col: pos.Col, Msg: fmt.Sprintf("%s %v", what, err)})
 		}
 	}
@@ -43,18 +58,4 @@ func (p *Project) CheckStore(storeDir, keyFile string) error {
 		return nil
 	}
 	return errs
-}
-
-// storePaths returns the store folder and key file the engine uses, or
-// would use: the task file's cache_dir, else the default.
-func storePaths(eng *runner.Engine, f *schema.File) (dir, key string, err error) {
-	key, _ = cache.KeyFile()
-	switch {
-	case eng.Cache() != nil:
-		return eng.Cache().Dir(), key, nil
-	case f.CacheDir.IsSet():
-		return f.CacheDir.Abs, key, nil
-	}
-	dir, err = cache.DefaultDir()
-	return dir, key, err
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/runner"
-	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
@@ -30,7 +29,7 @@ func storeEntries(t *testing.T, store string) map[string]bool {
 func warmEntry(t *testing.T, store, program string) string {
 	t.Helper()
 	before := storeEntries(t, store)
-	eng, err := runner.NewEngine(runner.Options{CacheDir: store})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +133,7 @@ func TestTaskFilesThatExposeTheStore(t *testing.T) {
 			os.Mkdir(filepath.Join(dir, "keys"), 0o700)
 			key := filepath.Join(dir, "keys", "team.key")
 			os.WriteFile(key, []byte(strings.Repeat("ab", 32)), 0o600)
-			t.Setenv(cache.EnvKeyFile, key)
+			t.Setenv("WASMTASKS_STORE_KEY_FILE", key)
 			os.Symlink(".cache", filepath.Join(dir, "link"))
 			writeProject(t, dir, "version: 1\ncache_dir: .cache\ncomponents:\n  probe: {path: CORE}\ntasks:\n  t:\n    component: probe\n    "+tc.entry+"\n")
 			p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
@@ -155,4 +154,48 @@ func TestTaskFilesThatExposeTheStore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStoreDirRule checks the one rule every front end uses to find the
+// store: the flag, else the task file's cache_dir, else
+// $WASMTASKS_CACHE_DIR, else the user cache folder.
+func TestStoreDirRule(t *testing.T) {
+	dir := t.TempDir()
+	withDir := loadText(t, dir, "version: 1\ncache_dir: .store\n")
+	bare := loadText(t, t.TempDir(), "version: 1\n")
+	env := filepath.Join(t.TempDir(), "env-store")
+	t.Setenv("WASMTASKS_CACHE_DIR", env)
+	flag := filepath.Join(t.TempDir(), "flag-store")
+	for _, c := range []struct {
+		name string
+		p    *Project
+		flag string
+		want string
+	}{
+		{"flag wins over cache_dir", withDir, flag, flag},
+		{"cache_dir wins over the environment", withDir, "", filepath.Join(dir, ".store")},
+		{"the environment without cache_dir", bare, "", env},
+		{"no task file", nil, "", env},
+		{"no task file, flag", nil, flag, flag},
+	} {
+		got, err := c.p.StoreDir(c.flag)
+		if err != nil || got != c.want {
+			t.Errorf("%s: got %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+	t.Setenv("WASMTASKS_CACHE_DIR", "")
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "xdg"))
+	if got, err := bare.StoreDir(""); err != nil || got != filepath.Join(dir, "xdg", "wasmtasks") {
+		t.Errorf("default: got %q, %v; want the user cache folder's wasmtasks folder", got, err)
+	}
+}
+
+func loadText(t *testing.T, dir, text string) *Project {
+	t.Helper()
+	writeProject(t, dir, text)
+	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

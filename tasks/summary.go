@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/runner"
 )
 
 // Print writes the summary table and, for each failed task, the reason
@@ -31,8 +33,8 @@ func (s Summary) Print(w io.Writer) {
 		if r.Status == Ran || r.Status == Failed || r.Status == Cancelled || r.Status == UpToDate {
 			t = roundTime(r.Time)
 		}
-		if r.Source != "" {
-			src = r.Source
+		if r.Source != runner.SourceUnknown {
+			src = r.Source.String()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Task, status, t, src)
 	}

@@ -31,7 +31,7 @@ func testEngine(t *testing.T) *runner.Engine {
 		if err != nil {
 			t.Fatal(err)
 		}
-		engine, err = runner.NewEngine(runner.Options{CacheDir: dir})
+		engine, err = runner.NewEngine(runner.Options{StoreDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

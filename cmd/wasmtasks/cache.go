@@ -6,8 +6,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
-	"github.com/wasmtasks/wasmtasks/runner/cache"
-	"github.com/wasmtasks/wasmtasks/schema"
+	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
@@ -74,15 +73,16 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// openStore opens the store in dir; without one, in the nearest task file's
-// cache_dir when it sets one (as run does), else in the default folder.
-func openStore(dir string, maxBytes int64, stderr io.Writer) (*cache.Cache, error) {
-	if dir == "" {
-		if path, err := tasks.Find(".", ""); err == nil {
-			if f, err := schema.Load(path); err == nil {
-				dir = f.CacheDir.Abs
-			}
-		}
+// openStore opens the store that [tasks.Project.StoreDir] names for the
+// nearest task file, if there is one that loads, and the --cache-dir flag.
+func openStore(flag string, maxBytes int64, stderr io.Writer) (*runner.Store, error) {
+	var p *tasks.Project
+	if path, err := tasks.Find(".", ""); err == nil {
+		p, _ = tasks.Load(path)
 	}
-	return cache.Open(dir, maxBytes, clilog.New(stderr, "wasmtasks"))
+	dir, err := p.StoreDir(flag)
+	if err != nil {
+		return nil, err
+	}
+	return runner.OpenStore(dir, maxBytes, clilog.New(stderr, "wasmtasks"))
 }

@@ -137,7 +137,7 @@ func (f *execFlags) run(args []string, stderr io.Writer) (runner.Result, error) 
 	if fs.NArg() == 0 {
 		return runner.Result{}, usageError("exec needs a FILE.wasm to run")
 	}
-	eng, err := runner.NewEngine(runner.Options{CacheDir: f.cacheDir, Logger: clilog.New(stderr, "wasmtasks")})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: f.cacheDir, Logger: clilog.New(stderr, "wasmtasks")})
 	if err != nil {
 		return runner.Result{}, &exitError{status: exitUsage, err: err}
 	}

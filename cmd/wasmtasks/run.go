@@ -12,7 +12,6 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/runner"
-	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
@@ -81,7 +80,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	opts.Stdout, opts.Stderr = stdout, stderr
 	opts.Logger = clilog.New(stderr, "wasmtasks")
 	if pf.cacheDir != "" || !dryRun {
-		eng, err := newEngine(project.File, pf.cacheDir, stderr)
+		eng, err := newEngine(project, pf.cacheDir, stderr)
 		if err != nil {
 			return err
 		}
@@ -113,14 +112,12 @@ func loadProject(name string) (*tasks.Project, error) {
 	return tasks.NewProject(f), nil
 }
 
-// newEngine makes the engine for a task file: the flag's store folder wins
-// over the file's cache_dir, which wins over the default.
-func newEngine(f *schema.File, flagDir string, stderr io.Writer) (*runner.Engine, error) {
-	dir := f.CacheDir.Abs
-	if flagDir != "" {
-		dir = flagDir
-	}
-	return runner.NewEngine(runner.Options{CacheDir: dir, Logger: clilog.New(stderr, "wasmtasks")})
+// newEngine makes the engine for a project, on the store that
+// [tasks.Project.StoreDir] names for it and the --cache-dir flag.
+func newEngine(p *tasks.Project, flag string, stderr io.Writer) (*runner.Engine, error) {
+	// Without a folder, the engine warns and compiles in memory.
+	dir, _ := p.StoreDir(flag)
+	return runner.NewEngine(runner.Options{StoreDir: dir, Logger: clilog.New(stderr, "wasmtasks")})
 }
 
 const listUsage = `Usage: wasmtasks list [-f FILE] [--json]
@@ -168,7 +165,7 @@ func compileCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(project.File, pf.cacheDir, stderr)
+	eng, err := newEngine(project, pf.cacheDir, stderr)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/wasmtasks/wasmtasks/runner/cache"
 	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -60,15 +59,12 @@ func loadTaskFile(name string) (*schema.File, error) {
 // checkStore reports, as problems of the task file, every place that would
 // let a program write into the store of compiled code or its key.
 func checkStore(f *schema.File) error {
-	dir := f.CacheDir.Abs
-	if dir == "" {
-		var err error
-		if dir, err = cache.DefaultDir(); err != nil {
-			return nil // no store folder at all: nothing to protect
-		}
+	p := tasks.NewProject(f)
+	dir, err := p.StoreDir("")
+	if err != nil {
+		return nil // no store folder at all: nothing to protect
 	}
-	key, _ := cache.KeyFile()
-	err := tasks.NewProject(f).CheckStore(dir, key)
+	err = p.CheckStore(dir)
 	var errs schema.Errors
 	if errors.As(err, &errs) {
 		return &exitError{status: exitUsage, err: fmt.Errorf("%s has %s:\n%w", f.Path, plural(len(errs), "problem"), errs)}

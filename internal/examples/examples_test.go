@@ -17,6 +17,7 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/examples"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/runner"
+	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
@@ -36,7 +37,7 @@ func built(t *testing.T) *runner.Engine {
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
-	eng, err := runner.NewEngine(runner.Options{CacheDir: t.TempDir()})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,4 +202,33 @@ func TestReadmeRunAll(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestRepositoryTaskFilesValidate validates every task file in the
+// repository outside testdata/bad: the examples must stay correct. It
+// lives here, not in schema, because the task files name the example
+// programs, which must be built first (with clang and jco): schema's own
+// tests need no toolchain.
+func TestRepositoryTaskFilesValidate(t *testing.T) {
+	built(t)
+	var found int
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git" || strings.HasSuffix(p, filepath.Join("testdata", "bad"))) {
+			return filepath.SkipDir
+		}
+		if strings.HasPrefix(d.Name(), "wasmtasks") && strings.HasSuffix(d.Name(), ".yaml") && !strings.Contains(p, filepath.Join("testdata", "bad")) {
+			found++
+			if _, err := schema.Load(p); err != nil {
+				t.Errorf("%v", err)
+			}
+		}
+		return nil
+	})
+	if found == 0 {
+		t.Fatal("found no task file")
+	}
+	t.Logf("validated %d task files", found)
 }

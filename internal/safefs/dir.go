@@ -44,13 +44,13 @@ func (d *Dir) Open(name string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	now, err := f.Stat()
-	if err == nil && !os.SameFile(fi, now) {
-		err = fmt.Errorf("%s changed while it was being opened", d.name(name))
-	}
+	now, err := statRegular(f, d.name(name))
 	if err != nil {
-		f.Close()
 		return nil, err
+	}
+	if !os.SameFile(fi, now) {
+		f.Close()
+		return nil, fmt.Errorf("%s changed while it was being opened", d.name(name))
 	}
 	return f, nil
 }
@@ -70,31 +70,6 @@ func (d *Dir) Lstat(name string) (fs.FileInfo, error) {
 }
 
 func (d *Dir) name(name string) string { return filepath.Join(d.path, name) }
-
-// notRegular refuses a file of the wrong type.
-type notRegular struct {
-	path string
-	mode fs.FileMode
-}
-
-func (e *notRegular) Error() string {
-	what := "a folder"
-	switch {
-	case e.mode&fs.ModeSymlink != 0:
-		what = "a symlink"
-	case e.mode&fs.ModeNamedPipe != 0:
-		what = "a FIFO"
-	case e.mode&(fs.ModeDevice|fs.ModeCharDevice) != 0:
-		what = "a device"
-	case e.mode&fs.ModeSocket != 0:
-		what = "a socket"
-	case !e.mode.IsDir():
-		what = "not a regular file"
-	}
-	return fmt.Sprintf("%s is %s; wasmtasks reads and writes only regular files there (a task could have put it there), so remove it or name a regular file", e.path, what)
-}
-
-func (e *notRegular) Is(target error) bool { return target == ErrNotRegular }
 
 // OpenFile opens the regular file at path for reading under the guard's
 // rule: its folder is opened as [Guard.OpenDir] does, a symlink in its

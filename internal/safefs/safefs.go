@@ -1,5 +1,8 @@
-// Package safefs opens host folders and files that a guest could have
-// tampered with, without following the symlinks it could have planted.
+// Package safefs opens host folders and files that a guest, or another
+// user, could have tampered with: without following the symlinks a guest
+// could have planted ([Guard]), without blocking on a named pipe or reading
+// a device that never ends where a regular file is expected
+// ([OpenRegular], [ErrNotRegular]), and telling who owns a file ([Owner]).
 //
 // The rule, in one place ([Guard.check]): a path is walked one component
 // at a time from the top of the file system, never letting the kernel
@@ -22,10 +25,6 @@ import (
 // ErrPlanted is matched (with errors.Is) by the error that refuses a
 // symlink a task could have planted.
 var ErrPlanted = errors.New("planted symlink")
-
-// ErrNotRegular is matched by the error that refuses to open a FIFO, a
-// device or a folder where a regular file is expected.
-var ErrNotRegular = errors.New("not a regular file")
 
 // maxLinks bounds how many symlinks one open follows, as the kernel's
 // ELOOP does.

@@ -39,3 +39,29 @@ func Stray(name, target string) bool {
 	n, err := strconv.Atoi(pid)
 	return err == nil && n > 0 && ProcessGone(n)
 }
+
+// Write writes data to a new file in dir, named by pattern as
+// os.CreateTemp names it (mode 0600), syncs and closes it, and hands its
+// path to place, which moves it to its real name: os.Rename to replace
+// what is there, os.Link to never replace it. No reader sees half a file
+// under the real name, and the temporary name is gone when Write returns.
+// The error is the first that happened, place's included.
+func Write(dir, pattern string, data []byte, place func(tmp string) error) error {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return place(tmp)
+}

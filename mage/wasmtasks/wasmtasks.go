@@ -28,7 +28,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
-	"github.com/wasmtasks/wasmtasks/runner/cache"
+	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
@@ -66,11 +66,11 @@ type Cache mg.Namespace
 
 // Info prints the store's folder, entries and size.
 func (Cache) Info() error {
-	c, err := openCache()
+	s, err := openStore()
 	if err != nil {
 		return err
 	}
-	info, err := c.Info()
+	info, err := s.Info()
 	if err != nil {
 		return err
 	}
@@ -80,11 +80,11 @@ func (Cache) Info() error {
 
 // Prune shrinks the store to its cap, least recently used first.
 func (Cache) Prune() error {
-	c, err := openCache()
+	s, err := openStore()
 	if err != nil {
 		return err
 	}
-	removed, freed, err := c.Prune()
+	removed, freed, err := s.Prune()
 	if err == nil {
 		fmt.Printf("removed %d files, freed %s\n", removed, bytesize.Format(freed))
 	}
@@ -93,11 +93,11 @@ func (Cache) Prune() error {
 
 // Clear removes every entry from the store.
 func (Cache) Clear() error {
-	c, err := openCache()
+	s, err := openStore()
 	if err != nil {
 		return err
 	}
-	return c.Clear()
+	return s.Clear()
 }
 
 // Task returns the named task as a mage function, for mg.Deps: mage runs it
@@ -143,10 +143,13 @@ func runTasks(ctx context.Context, names ...string) error {
 	return err
 }
 
-func openCache() (*cache.Cache, error) {
-	dir := ""
-	if p, err := load(); err == nil {
-		dir = p.File.CacheDir.Abs
+// openStore opens the store that [tasks.Project.StoreDir] names for the
+// nearest task file, if there is one that loads.
+func openStore() (*runner.Store, error) {
+	p, _ := load()
+	dir, err := p.StoreDir("")
+	if err != nil {
+		return nil, err
 	}
-	return cache.Open(dir, 0, clilog.New(os.Stderr, "wasmtasks"))
+	return runner.OpenStore(dir, 0, clilog.New(os.Stderr, "wasmtasks"))
 }

@@ -10,12 +10,15 @@ import (
 	"unsafe"
 )
 
-// Kind tells a component from a core module.
+// Kind tells a component from a core module. The zero value is
+// KindUnknown, which no program has.
 type Kind int
 
 const (
+	// KindUnknown is no kind: the zero value.
+	KindUnknown Kind = iota
 	// KindModule is a WebAssembly core module (WASI preview1 command).
-	KindModule Kind = iota + 1
+	KindModule
 	// KindComponent is a component-model component (wasi:cli command).
 	KindComponent
 )

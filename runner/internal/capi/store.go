@@ -10,19 +10,21 @@ import (
 	"strings"
 )
 
-// Store holds the state of one run of one program: its WASI context, memory,
-// limits and epoch deadline. A store is used by one goroutine at a time;
-// Close frees it and the callbacks registered with it.
-type Store struct {
+// Sandbox is a wasmtime store (wasmtime_store_t), named apart from the
+// runner's store of compiled code: it holds the state of one run of one
+// program, its WASI context, memory, limits and epoch deadline. In this
+// package "store" means wasmtime's. A Sandbox is used by one goroutine at a
+// time; Close frees it and the callbacks registered with it.
+type Sandbox struct {
 	engine  *Engine
 	ptr     *C.wasmtime_store_t
 	ctx     *C.wasmtime_context_t
 	handles []cgo.Handle
 }
 
-// NewStore creates an empty store on the engine.
-func (e *Engine) NewStore() *Store {
-	s := &Store{engine: e}
+// NewSandbox creates an empty store on the engine.
+func (e *Engine) NewSandbox() *Sandbox {
+	s := &Sandbox{engine: e}
 	e.use(func(eng *C.wasm_engine_t) {
 		s.ptr = C.wasmtime_store_new(eng, nil, nil)
 	})
@@ -32,21 +34,21 @@ func (e *Engine) NewStore() *Store {
 
 // LimitMemory caps every linear memory of the store at bytes; memory.grow
 // beyond it fails in the guest, which sees out-of-memory.
-func (s *Store) LimitMemory(bytes int64) {
+func (s *Sandbox) LimitMemory(bytes int64) {
 	C.wasmtime_store_limiter(s.live(), C.int64_t(bytes), -1, -1, -1, -1)
 }
 
 // SetInterrupt makes the guest check stop at every engine epoch tick and
 // trap with [InterruptedMessage] once it returns true. It needs an engine
 // with epoch interruption and someone calling [Engine.IncrementEpoch].
-func (s *Store) SetInterrupt(stop func() bool) {
+func (s *Sandbox) SetInterrupt(stop func() bool) {
 	setEpochCallback(s.live(), newHandle(stop, &s.handles))
 	C.wasmtime_context_set_epoch_deadline(s.ctxp(), 1)
 }
 
 // SetWASI gives the store its WASI context. It must be called before
-// [Store.Instantiate].
-func (s *Store) SetWASI(w *WASI) error {
+// [Sandbox.Instantiate].
+func (s *Sandbox) SetWASI(w *WASI) error {
 	c, err := newWasiConfig(w)
 	if err != nil {
 		return err
@@ -58,7 +60,7 @@ func (s *Store) SetWASI(w *WASI) error {
 	return nil
 }
 
-func (s *Store) live() *C.wasmtime_store_t {
+func (s *Sandbox) live() *C.wasmtime_store_t {
 	if s.ptr == nil {
 		panic("capi: store used after Close")
 	}
@@ -66,14 +68,14 @@ func (s *Store) live() *C.wasmtime_store_t {
 	return s.ptr
 }
 
-func (s *Store) ctxp() *C.wasmtime_context_t {
+func (s *Sandbox) ctxp() *C.wasmtime_context_t {
 	s.live()
 	return s.ctx
 }
 
 // Close frees the store and the Go values its callbacks reached. It is safe
 // to call twice.
-func (s *Store) Close() {
+func (s *Sandbox) Close() {
 	if s.ptr != nil {
 		C.wasmtime_store_delete(s.ptr)
 		s.ptr, s.ctx = nil, nil
@@ -86,7 +88,7 @@ func (s *Store) Close() {
 
 // Instance is an instantiated command, ready to run once.
 type Instance struct {
-	store    *Store
+	store    *Sandbox
 	kind     Kind
 	compFunc C.wasmtime_component_func_t
 	coreFunc C.wasmtime_func_t
@@ -98,7 +100,7 @@ var errNoCommand = errors.New("not a WASI command (libraries and reactors cannot
 
 // Instantiate links the program against WASI and finds its command entry
 // point: wasi:cli/run@0.2.x's run for a component, _start for a module.
-func (s *Store) Instantiate(p *Program) (*Instance, error) {
+func (s *Sandbox) Instantiate(p *Program) (*Instance, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	s.engine.mu.RLock()
@@ -113,7 +115,7 @@ func (s *Store) Instantiate(p *Program) (*Instance, error) {
 	return s.instantiateModule(p.mod)
 }
 
-func (s *Store) instantiateComponent(c *C.wasmtime_component_t) (*Instance, error) {
+func (s *Sandbox) instantiateComponent(c *C.wasmtime_component_t) (*Instance, error) {
 	var inst C.wasmtime_component_instance_t
 	if err := takeError(C.wasmtime_component_linker_instantiate(s.engine.compLinker, s.ctxp(), c, &inst)); err != nil {
 		return nil, err
@@ -138,7 +140,7 @@ func (s *Store) instantiateComponent(c *C.wasmtime_component_t) (*Instance, erro
 	return in, nil
 }
 
-func (s *Store) instantiateModule(m *C.wasmtime_module_t) (*Instance, error) {
+func (s *Sandbox) instantiateModule(m *C.wasmtime_module_t) (*Instance, error) {
 	var inst C.wasmtime_instance_t
 	var trap *C.wasm_trap_t
 	err := takeError(C.wasmtime_linker_instantiate(s.engine.coreLinker, s.ctxp(), m, &inst, &trap))

@@ -1,4 +1,4 @@
-package cache
+package store
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func writeKey(t *testing.T, seed byte) string {
 	return path
 }
 
-func openLogged(t *testing.T, root string) (*Cache, *bytes.Buffer) {
+func openLogged(t *testing.T, root string) (*Store, *bytes.Buffer) {
 	t.Helper()
 	var log bytes.Buffer
 	c, err := Open(root, 0, slog.New(slog.NewTextHandler(&log, nil)))
@@ -47,7 +47,7 @@ func openLogged(t *testing.T, root string) (*Cache, *bytes.Buffer) {
 	return c, &log
 }
 
-func readEntry(t *testing.T, c *Cache, key string) ([]byte, string, error) {
+func readEntry(t *testing.T, c *Store, key string) ([]byte, string, error) {
 	t.Helper()
 	e, err := c.Get(key)
 	if err != nil {

@@ -1,4 +1,4 @@
-package cache
+package store
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // ErrUnsafe is matched (errors.Is) by the error of Open when another user
@@ -59,11 +59,11 @@ func checkParent(dir string) error {
 		// Absent folders are made by us; anything else fails when used.
 		return nil
 	}
-	if uid, ok := fileutil.Owner(fi); ok && uid != 0 && uid != os.Getuid() {
-		return unsafef("cache: folder %s, on the way to the store or its key, is owned by %s, who could replace what is inside it; choose a store folder (cache_dir, --cache-dir or $%s) whose parent folders are yours or root's", dir, fileutil.UserName(uid), EnvDir)
+	if uid, ok := safefs.Owner(fi); ok && uid != 0 && uid != os.Getuid() {
+		return unsafef("store: folder %s, on the way to the store or its key, is owned by %s, who could replace what is inside it; choose a store folder (cache_dir, --cache-dir or $%s) whose parent folders are yours or root's", dir, safefs.UserName(uid), EnvDir)
 	}
 	if looselyWritable(fi) {
-		return unsafef("cache: folder %s, on the way to the store or its key, is writable by other users, who could replace what is inside it; run 'chmod go-w %s', or choose another store folder", dir, dir)
+		return unsafef("store: folder %s, on the way to the store or its key, is writable by other users, who could replace what is inside it; run 'chmod go-w %s', or choose another store folder", dir, dir)
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ func checkParent(dir string) error {
 // replace entries in the folder: group or other write permission, without
 // the sticky bit that lets only an entry's owner remove it.
 func looselyWritable(fi fs.FileInfo) bool {
-	return fileutil.Perm(fi)&0o022 != 0 && fi.Mode()&fs.ModeSticky == 0
+	return safefs.Perm(fi)&0o022 != 0 && fi.Mode()&fs.ModeSticky == 0
 }
 
 // checkOwnFolder refuses a store folder that is not ours alone: owned by
@@ -85,19 +85,19 @@ func checkOwnFolder(dir string, noLink bool) error {
 	}
 	fi, err := stat(dir)
 	if err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return fmt.Errorf("store: %w", err)
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		return unsafef("cache: %s should be a folder of the store but is a symbolic link; remove it, or choose another store folder", dir)
+		return unsafef("store: %s should be a folder of the store but is a symbolic link; remove it, or choose another store folder", dir)
 	}
 	if !fi.IsDir() {
-		return unsafef("cache: %s should be a folder of the store but is not; remove it, or choose another store folder", dir)
+		return unsafef("store: %s should be a folder of the store but is not; remove it, or choose another store folder", dir)
 	}
-	if uid, ok := fileutil.Owner(fi); ok && uid != os.Getuid() {
-		return unsafef("cache: store folder %s is owned by %s, not by you, so it could hold code you did not compile; choose another store folder (cache_dir, --cache-dir or $%s)", dir, fileutil.UserName(uid), EnvDir)
+	if uid, ok := safefs.Owner(fi); ok && uid != os.Getuid() {
+		return unsafef("store: folder %s is owned by %s, not by you, so it could hold code you did not compile; choose another store folder (cache_dir, --cache-dir or $%s)", dir, safefs.UserName(uid), EnvDir)
 	}
-	if fileutil.Perm(fi)&0o022 != 0 {
-		return unsafef("cache: store folder %s is writable by other users (mode %#o), who could plant code that you would run; run 'chmod 700 %s', or choose another store folder", dir, fi.Mode().Perm(), dir)
+	if safefs.Perm(fi)&0o022 != 0 {
+		return unsafef("store: folder %s is writable by other users (mode %#o), who could plant code that you would run; run 'chmod 700 %s', or choose another store folder", dir, fi.Mode().Perm(), dir)
 	}
 	return nil
 }
@@ -105,11 +105,11 @@ func checkOwnFolder(dir string, noLink bool) error {
 // checkPrivateFile refuses a key file that someone else owns or that group
 // or others may read or write.
 func checkPrivateFile(path string, fi fs.FileInfo) error {
-	if uid, ok := fileutil.Owner(fi); ok && uid != os.Getuid() {
-		return unsafef("cache: store key %s is owned by %s, not by you; a key must be your own file (make your own copy, then 'chmod 600' it)", path, fileutil.UserName(uid))
+	if uid, ok := safefs.Owner(fi); ok && uid != os.Getuid() {
+		return unsafef("store: key %s is owned by %s, not by you; a key must be your own file (make your own copy, then 'chmod 600' it)", path, safefs.UserName(uid))
 	}
-	if fileutil.Perm(fi)&0o077 != 0 {
-		return unsafef("cache: store key %s can be read or written by other users (mode %#o), who could forge compiled code you would run; run 'chmod 600 %s'", path, fi.Mode().Perm(), path)
+	if safefs.Perm(fi)&0o077 != 0 {
+		return unsafef("store: key %s can be read or written by other users (mode %#o), who could forge compiled code you would run; run 'chmod 600 %s'", path, fi.Mode().Perm(), path)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package cache
+package store
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 // keyBytes is the size of a store key.
@@ -41,7 +42,7 @@ func KeyFile() (string, error) {
 	}
 	cfg, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("cache: no config folder for the store key (set %s): %w", EnvKeyFile, err)
+		return "", fmt.Errorf("store: no config folder for the store key (set %s): %w", EnvKeyFile, err)
 	}
 	return filepath.Join(cfg, "wasmtasks", "store.key"), nil
 }
@@ -66,24 +67,24 @@ func readKey(path string) (storeKey, error) {
 	if err := checkParents(path); err != nil {
 		return storeKey{}, err
 	}
-	f, fi, err := fileutil.OpenRegular(path, false)
-	if errors.Is(err, fileutil.ErrNotRegular) {
-		return storeKey{}, unsafef("cache: store key: %v; it must be a file of 64 hex digits", err)
+	f, fi, err := safefs.OpenRegular(path, false)
+	if errors.Is(err, safefs.ErrNotRegular) {
+		return storeKey{}, unsafef("store: key: %v; it must be a file of 64 hex digits", err)
 	}
 	if err != nil {
-		return storeKey{}, fmt.Errorf("cache: store key: %w", err)
+		return storeKey{}, fmt.Errorf("store: key: %w", err)
 	}
 	defer f.Close()
 	if err := checkPrivateFile(path, fi); err != nil {
 		return storeKey{}, err
 	}
-	b, err := fileutil.ReadAll(f, fi, maxKeyFile)
+	b, err := safefs.ReadAll(f, fi, maxKeyFile)
 	if err != nil {
-		return storeKey{}, fmt.Errorf("cache: store key: %w", err)
+		return storeKey{}, fmt.Errorf("store: key: %w", err)
 	}
 	secret, err := hex.DecodeString(string(bytes.TrimSpace(b)))
 	if err != nil || len(secret) < keyBytes {
-		return storeKey{}, fmt.Errorf("cache: store key %s does not hold at least 64 hex digits; make one with 'openssl rand -hex 32 > %s'", path, path)
+		return storeKey{}, fmt.Errorf("store: key %s does not hold at least 64 hex digits; make one with 'openssl rand -hex 32 > %s'", path, path)
 	}
 	return newStoreKey(secret, path), nil
 }
@@ -94,28 +95,14 @@ func readKey(path string) (storeKey, error) {
 func createKey(path string) (storeKey, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return storeKey{}, fmt.Errorf("cache: store key: %w", err)
+		return storeKey{}, fmt.Errorf("store: key: %w", err)
 	}
 	secret := make([]byte, keyBytes)
 	rand.Read(secret)
-	f, err := os.CreateTemp(dir, ".store.key-*")
-	if err != nil {
-		return storeKey{}, fmt.Errorf("cache: store key: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	_, err = fmt.Fprintf(f, "%x\n", secret)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Link(tmp, path)
-	}
+	text := fmt.Appendf(nil, "%x\n", secret)
+	err := tempfile.Write(dir, ".store.key-*", text, func(tmp string) error { return os.Link(tmp, path) })
 	if err != nil && !errors.Is(err, fs.ErrExist) {
-		return storeKey{}, fmt.Errorf("cache: store key: %w", err)
+		return storeKey{}, fmt.Errorf("store: key: %w", err)
 	}
 	// Read back what is there, ours or a concurrent creator's, with every check.
 	return readKey(path)

@@ -1,7 +1,6 @@
-package cache
+package store
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,7 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
 const sumMagic = "wasmtasks compiled code " + layout
@@ -63,7 +63,7 @@ func decodeSum(b []byte) (sum, error) {
 // newMAC starts the MAC of an entry: it covers the layout, the entry's
 // name, kind and size, and then the code, so that no entry can be passed
 // off as another's.
-func (c *Cache) newMAC(key, kind string, size int64) hash.Hash {
+func (c *Store) newMAC(key, kind string, size int64) hash.Hash {
 	h := hmac.New(sha256.New, c.key.secret)
 	fmt.Fprintf(h, "%s\n%s\n%s\n%d\n", layout, key, kind, size)
 	return h
@@ -91,7 +91,7 @@ func (e *Entry) Close() error { return e.f.Close() }
 // Get returns the verified compiled code stored under key. It returns
 // ErrMiss when there is no entry or the entry does not verify; such an
 // entry is removed with a warning. The caller closes the Entry.
-func (c *Cache) Get(key string) (*Entry, error) {
+func (c *Store) Get(key string) (*Entry, error) {
 	e, err := c.verify(key)
 	if err != nil {
 		c.misses.Add(1)
@@ -122,7 +122,7 @@ func damaged(format string, args ...any) damage {
 
 // verify checks the entry's code against its recorded size and MAC, on
 // the open file it returns.
-func (c *Cache) verify(key string) (*Entry, error) {
+func (c *Store) verify(key string) (*Entry, error) {
 	s, err := c.readSum(key)
 	if err != nil {
 		return nil, err
@@ -130,11 +130,11 @@ func (c *Cache) verify(key string) (*Entry, error) {
 	if s.keyID != c.key.id {
 		return nil, damage(fmt.Sprintf("an entry made under another store key (key ID %s; this store's key %s has ID %s)", s.keyID, c.key.file, c.key.id))
 	}
-	f, fi, err := fileutil.OpenRegular(c.codePath(key), true)
+	f, fi, err := safefs.OpenRegular(c.codePath(key), true)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, damaged("compiled code missing")
-	case errors.Is(err, fileutil.ErrNotRegular):
+	case errors.Is(err, safefs.ErrNotRegular):
 		return nil, damaged("compiled code is not a regular file")
 	case err != nil:
 		return nil, err
@@ -146,12 +146,12 @@ func (c *Cache) verify(key string) (*Entry, error) {
 	return &Entry{Kind: s.kind, f: f, path: loadPath(f)}, nil
 }
 
-func (c *Cache) readSum(key string) (sum, error) {
-	b, err := fileutil.ReadRegular(c.sumPath(key), maxSumFile, true)
+func (c *Store) readSum(key string) (sum, error) {
+	b, err := safefs.ReadRegular(c.sumPath(key), maxSumFile, true)
 	switch {
-	case errors.Is(err, fileutil.ErrNotRegular):
+	case errors.Is(err, safefs.ErrNotRegular):
 		return sum{}, damaged("checksum file is not a regular file")
-	case errors.Is(err, fileutil.ErrTooLarge):
+	case errors.Is(err, safefs.ErrTooLarge):
 		return sum{}, damaged("checksum file too large")
 	case err != nil:
 		return sum{}, err
@@ -163,7 +163,7 @@ func (c *Cache) readSum(key string) (sum, error) {
 	return s, nil
 }
 
-func (c *Cache) checkCode(key string, s sum, f *os.File, fi fs.FileInfo) error {
+func (c *Store) checkCode(key string, s sum, f *os.File, fi fs.FileInfo) error {
 	if fi.Size() != s.size {
 		return damaged("compiled code has %d bytes, want %d", fi.Size(), s.size)
 	}
@@ -181,7 +181,7 @@ func (c *Cache) checkCode(key string, s sum, f *os.File, fi fs.FileInfo) error {
 // temporary name, syncs it and renames it, so concurrent readers and writers
 // (in this process or others) only ever see whole files. An error means the
 // entry was not stored; the caller can still run from memory.
-func (c *Cache) Put(key, kind string, code []byte) error {
+func (c *Store) Put(key, kind string, code []byte) error {
 	h := c.newMAC(key, kind, int64(len(code)))
 	h.Write(code)
 	s := sum{kind: kind, size: int64(len(code)), keyID: c.key.id, mac: h.Sum(nil)}
@@ -206,34 +206,17 @@ func (c *Cache) Put(key, kind string, code []byte) error {
 // that a crashed writer left behind.
 const tempPrefix = ".tmp-"
 
-func (c *Cache) writeFile(path string, data []byte) error {
+func (c *Store) writeFile(path string, data []byte) error {
 	// The writer's process ID in the name lets Prune tell the files of a
 	// writer that died (killed mid-write) from those still being written.
-	f, err := os.CreateTemp(c.dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = io.Copy(f, bytes.NewReader(data))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	pattern := fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid())
+	return tempfile.Write(c.dir, pattern, data, func(tmp string) error { return os.Rename(tmp, path) })
 }
 
 // Remove deletes the entry under key, if any: the checksum first, so that a
 // concurrent reader sees a miss rather than code without a checksum.
 // Whatever stands under the entry's names goes, directories included.
-func (c *Cache) Remove(key string) {
+func (c *Store) Remove(key string) {
 	os.RemoveAll(c.sumPath(key))
 	os.RemoveAll(c.codePath(key))
 }

@@ -1,4 +1,4 @@
-package cache
+package store
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 
 // open returns a store in a fresh folder whose warnings land in the
 // returned buffer.
-func open(t *testing.T, max int64) (*Cache, *bytes.Buffer) {
+func open(t *testing.T, max int64) (*Store, *bytes.Buffer) {
 	t.Helper()
 	var log bytes.Buffer
 	c, err := Open(t.TempDir(), max, slog.New(slog.NewTextHandler(&log, nil)))
@@ -59,7 +59,7 @@ func TestPutGet(t *testing.T) {
 	}
 }
 
-func assertNoTemps(t *testing.T, c *Cache) {
+func assertNoTemps(t *testing.T, c *Store) {
 	t.Helper()
 	des, _ := os.ReadDir(c.dir)
 	for _, de := range des {
@@ -72,27 +72,27 @@ func assertNoTemps(t *testing.T, c *Cache) {
 // TestDamagedEntries damages a stored entry in each way a disk or a crash
 // can, and checks that Get reports a miss, warns, and removes the entry.
 func TestDamagedEntries(t *testing.T) {
-	damages := map[string]func(c *Cache, key string) error{
-		"flipped byte": func(c *Cache, key string) error {
+	damages := map[string]func(c *Store, key string) error{
+		"flipped byte": func(c *Store, key string) error {
 			b, _ := os.ReadFile(c.codePath(key))
 			b[len(b)/2] ^= 0x40
 			return os.WriteFile(c.codePath(key), b, 0o600)
 		},
-		"truncated":    func(c *Cache, key string) error { return os.Truncate(c.codePath(key), 100) },
-		"zero length":  func(c *Cache, key string) error { return os.Truncate(c.codePath(key), 0) },
-		"code missing": func(c *Cache, key string) error { return os.Remove(c.codePath(key)) },
-		"directory in place of code": func(c *Cache, key string) error {
+		"truncated":    func(c *Store, key string) error { return os.Truncate(c.codePath(key), 100) },
+		"zero length":  func(c *Store, key string) error { return os.Truncate(c.codePath(key), 0) },
+		"code missing": func(c *Store, key string) error { return os.Remove(c.codePath(key)) },
+		"directory in place of code": func(c *Store, key string) error {
 			os.Remove(c.codePath(key))
 			return os.Mkdir(c.codePath(key), 0o700)
 		},
-		"directory in place of checksum": func(c *Cache, key string) error {
+		"directory in place of checksum": func(c *Store, key string) error {
 			os.Remove(c.sumPath(key))
 			return os.Mkdir(c.sumPath(key), 0o700)
 		},
-		"garbage checksum file": func(c *Cache, key string) error {
+		"garbage checksum file": func(c *Store, key string) error {
 			return os.WriteFile(c.sumPath(key), []byte("\x00\x01garbage"), 0o600)
 		},
-		"empty checksum file": func(c *Cache, key string) error { return os.Truncate(c.sumPath(key), 0) },
+		"empty checksum file": func(c *Store, key string) error { return os.Truncate(c.sumPath(key), 0) },
 	}
 	for name, damageFn := range damages {
 		t.Run(name, func(t *testing.T) {
@@ -150,9 +150,9 @@ func TestEvictsLeastRecentlyUsed(t *testing.T) {
 			t.Errorf("entry %s present=%v, want %v", key, err == nil, want)
 		}
 	}
-	info, err := c.Info()
-	if err != nil || info.Bytes > c.max || info.Entries != 3 {
-		t.Errorf("info %+v, %v; want 3 entries within %d bytes", info, err, c.max)
+	entries, bytes, err := c.Usage()
+	if err != nil || bytes > c.max || entries != 3 {
+		t.Errorf("%d entries of %d bytes, %v; want 3 entries within %d bytes", entries, bytes, err, c.max)
 	}
 }
 
@@ -186,8 +186,8 @@ func TestPruneRemovesStraysAndShrinks(t *testing.T) {
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("Prune removed a file another process may still be writing")
 	}
-	if info, _ := c.Info(); info.Entries != 1 {
-		t.Errorf("%d entries after Prune, want 1", info.Entries)
+	if n, _, _ := c.Usage(); n != 1 {
+		t.Errorf("%d entries after Prune, want 1", n)
 	}
 }
 
@@ -198,8 +198,8 @@ func TestClear(t *testing.T) {
 	if err := c.Clear(); err != nil {
 		t.Fatal(err)
 	}
-	if info, _ := c.Info(); info.Entries != 0 {
-		t.Errorf("%d entries after Clear", info.Entries)
+	if n, _, _ := c.Usage(); n != 0 {
+		t.Errorf("%d entries after Clear", n)
 	}
 	if _, err := os.Stat(filepath.Join(c.root, "v1")); err == nil {
 		t.Errorf("old layout folder survived Clear")
@@ -236,8 +236,8 @@ func TestClearKeepsWhatIsNotItsOwn(t *testing.T) {
 			t.Errorf("Clear removed the project's %s/: %v", d, err)
 		}
 	}
-	if info, _ := c.Info(); info.Entries != 0 {
-		t.Errorf("%d entries after Clear", info.Entries)
+	if n, _, _ := c.Usage(); n != 0 {
+		t.Errorf("%d entries after Clear", n)
 	}
 
 	// A folder without the marker is not a store: Clear refuses it.
@@ -250,8 +250,8 @@ func TestClearKeepsWhatIsNotItsOwn(t *testing.T) {
 	if err := c.Clear(); err == nil {
 		t.Error("Clear of a folder without the store's marker succeeded")
 	}
-	if info, _ := c.Info(); info.Entries != 1 {
-		t.Errorf("%d entries after a refused Clear, want 1", info.Entries)
+	if n, _, _ := c.Usage(); n != 1 {
+		t.Errorf("%d entries after a refused Clear, want 1", n)
 	}
 }
 

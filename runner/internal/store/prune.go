@@ -1,4 +1,4 @@
-package cache
+package store
 
 import (
 	"errors"
@@ -11,33 +11,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
-// Info describes the store.
-type Info struct {
-	Dir      string
-	Entries  int
-	Bytes    int64
-	MaxBytes int64
-	Stats    Stats
-}
-
-// String shows the information as `wasmtasks cache info` prints it.
-func (i Info) String() string {
-	return fmt.Sprintf("folder:   %s\nentries:  %d\nsize:     %s of %s\n",
-		i.Dir, i.Entries, bytesize.Format(i.Bytes), bytesize.Format(i.MaxBytes))
-}
-
-// Info counts the store's entries and their size.
-func (c *Cache) Info() (Info, error) {
-	entries, err := c.list()
-	info := Info{Dir: c.root, MaxBytes: c.max, Stats: c.Stats(), Entries: len(entries)}
-	for _, e := range entries {
-		info.Bytes += e.bytes
+// Usage counts the store's entries and the bytes they take.
+func (c *Store) Usage() (entries int, bytes int64, err error) {
+	list, err := c.list()
+	for _, e := range list {
+		bytes += e.bytes
 	}
-	return info, err
+	return len(list), bytes, err
 }
 
 type listed struct {
@@ -47,7 +30,7 @@ type listed struct {
 }
 
 // list returns the entries, least recently used first.
-func (c *Cache) list() ([]listed, error) {
+func (c *Store) list() ([]listed, error) {
 	des, err := os.ReadDir(c.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -75,7 +58,7 @@ func (c *Cache) list() ([]listed, error) {
 // Prune shrinks the store to its cap, evicting the least recently used
 // entries first, and removes what crashed writers left behind: temporary
 // files and code without a checksum file, once they are an hour old.
-func (c *Cache) Prune() (removed int, freed int64, err error) {
+func (c *Store) Prune() (removed int, freed int64, err error) {
 	removed, freed, err = c.evict(c.max, "")
 	n, b := c.removeStrays(time.Hour)
 	return removed + n, freed + b, err
@@ -83,7 +66,7 @@ func (c *Cache) Prune() (removed int, freed int64, err error) {
 
 // evict removes least recently used entries until the store is within max
 // bytes, never removing keep (the entry just written).
-func (c *Cache) evict(max int64, keep string) (removed int, freed int64, err error) {
+func (c *Store) evict(max int64, keep string) (removed int, freed int64, err error) {
 	entries, err := c.list()
 	if err != nil {
 		return 0, 0, err
@@ -107,7 +90,7 @@ func (c *Cache) evict(max int64, keep string) (removed int, freed int64, err err
 	return removed, freed, nil
 }
 
-func (c *Cache) removeStrays(minAge time.Duration) (removed int, freed int64) {
+func (c *Store) removeStrays(minAge time.Duration) (removed int, freed int64) {
 	des, _ := os.ReadDir(c.dir)
 	for _, de := range des {
 		name := de.Name()
@@ -147,18 +130,18 @@ func writerDead(name string) bool {
 // layouts: only folders named as wasmtasks names them, and only in a folder
 // marked as a store, so a store kept in a project folder (cache_dir: .)
 // never takes the project's vendor/ or venv/ with it.
-func (c *Cache) Clear() error {
+func (c *Store) Clear() error {
 	if _, err := os.Lstat(filepath.Join(c.root, markerName)); err != nil {
-		return fmt.Errorf("cache: %s has no %s file, so it may not be a store of wasmtasks and nothing was removed; delete its %s folders yourself if they are: %w",
+		return fmt.Errorf("store: %s has no %s file, so it may not be a store of wasmtasks and nothing was removed; delete its %s folders yourself if they are: %w",
 			c.root, markerName, strings.Join(layouts, " and "), err)
 	}
 	for _, name := range layouts {
 		if err := os.RemoveAll(filepath.Join(c.root, name)); err != nil {
-			return fmt.Errorf("cache: %w", err)
+			return fmt.Errorf("store: %w", err)
 		}
 	}
 	if err := os.Mkdir(c.dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("cache: %w", err)
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-// Package cache is the on-disk store of compiled WebAssembly code, so that a
+// Package store is the on-disk store of compiled WebAssembly code, so that a
 // program compiled once starts in milliseconds in every later process.
 //
 // Each entry is two files in a versioned folder: KEY.cwasm, the compiled
@@ -26,7 +26,7 @@
 //
 // The package knows nothing of wasmtime: callers choose keys that cover the
 // program bytes and every engine setting that changes generated code.
-package cache
+package store
 
 import (
 	"errors"
@@ -67,11 +67,11 @@ const markerText = "This folder is a store of compiled code kept by wasmtasks.\n
 	"`wasmtasks cache clear` removes its v1/ and v2/ folders and nothing else.\n"
 
 // ErrMiss is returned by Get when the store has no usable entry for a key.
-var ErrMiss = errors.New("cache: no entry")
+var ErrMiss = errors.New("store: no entry")
 
-// Cache is a store of compiled code in one folder. It is safe for concurrent
+// Store is a store of compiled code in one folder. It is safe for concurrent
 // use, also by several processes sharing the folder.
-type Cache struct {
+type Store struct {
 	root string // the folder the user named
 	dir  string // root/layout, where entries live
 	max  int64
@@ -90,7 +90,7 @@ func DefaultDir() (string, error) {
 	}
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("cache: no cache folder (set %s): %w", EnvDir, err)
+		return "", fmt.Errorf("store: no user cache folder (set %s): %w", EnvDir, err)
 	}
 	return filepath.Join(base, "wasmtasks"), nil
 }
@@ -104,7 +104,7 @@ func DefaultDir() (string, error) {
 // user could write into and a key file that another user could read or
 // replace; other errors (a folder that cannot be created, no key) leave
 // the caller free to run without a store.
-func Open(root string, maxBytes int64, log *slog.Logger) (*Cache, error) {
+func Open(root string, maxBytes int64, log *slog.Logger) (*Store, error) {
 	if root == "" {
 		d, err := DefaultDir()
 		if err != nil {
@@ -114,7 +114,7 @@ func Open(root string, maxBytes int64, log *slog.Logger) (*Cache, error) {
 	}
 	root, err := filepath.Abs(root)
 	if err != nil {
-		return nil, fmt.Errorf("cache: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -122,7 +122,7 @@ func Open(root string, maxBytes int64, log *slog.Logger) (*Cache, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &Cache{root: root, dir: filepath.Join(root, layout), max: maxBytes, log: log}
+	c := &Store{root: root, dir: filepath.Join(root, layout), max: maxBytes, log: log}
 	if c.key, err = loadKey(); err != nil {
 		return nil, err
 	}
@@ -134,18 +134,18 @@ func Open(root string, maxBytes int64, log *slog.Logger) (*Cache, error) {
 
 // prepare creates the store's folders, refuses them if another user could
 // write into them, and marks the root as a store.
-func (c *Cache) prepare() error {
+func (c *Store) prepare() error {
 	if err := checkParents(c.root); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(c.root, 0o700); err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return fmt.Errorf("store: %w", err)
 	}
 	if err := checkOwnFolder(c.root, false); err != nil {
 		return err
 	}
 	if err := os.Mkdir(c.dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("cache: %w", err)
+		return fmt.Errorf("store: %w", err)
 	}
 	if err := checkOwnFolder(c.dir, true); err != nil {
 		return err
@@ -159,10 +159,10 @@ func (c *Cache) prepare() error {
 }
 
 // Dir returns the folder the store was opened in, made absolute.
-func (c *Cache) Dir() string { return c.root }
+func (c *Store) Dir() string { return c.root }
 
 // MaxBytes returns the store's size cap.
-func (c *Cache) MaxBytes() int64 { return c.max }
+func (c *Store) MaxBytes() int64 { return c.max }
 
 // Stats counts what this process did with the store.
 type Stats struct {
@@ -170,9 +170,9 @@ type Stats struct {
 }
 
 // Stats returns the counts of this process's lookups and writes.
-func (c *Cache) Stats() Stats {
+func (c *Store) Stats() Stats {
 	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Puts: c.puts.Load()}
 }
 
-func (c *Cache) codePath(key string) string { return filepath.Join(c.dir, key+".cwasm") }
-func (c *Cache) sumPath(key string) string  { return filepath.Join(c.dir, key+".sum") }
+func (c *Store) codePath(key string) string { return filepath.Join(c.dir, key+".cwasm") }
+func (c *Store) sumPath(key string) string  { return filepath.Join(c.dir, key+".sum") }

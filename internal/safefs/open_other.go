@@ -1,6 +1,6 @@
 //go:build !unix
 
-package fileutil
+package safefs
 
 import "os"
 

@@ -1,10 +1,10 @@
 //go:build unix
 
-package fileutil
+package safefs
 
 import (
 	"errors"
-	"fmt"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -19,7 +19,7 @@ func openNonBlocking(path string, noFollow bool) (*os.File, error) {
 	}
 	f, err := os.OpenFile(path, flags, 0)
 	if noFollow && errors.Is(err, syscall.ELOOP) {
-		return nil, fmt.Errorf("%s: %w (it is a symbolic link)", path, ErrNotRegular)
+		return nil, &notRegular{path: path, mode: fs.ModeSymlink}
 	}
 	return f, err
 }
