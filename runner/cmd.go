@@ -67,9 +67,15 @@ type Cmd struct {
 	// call returns. See [MaxStuckRuns].
 	Timeout time.Duration
 
-	// MemoryLimit, if positive, caps each of the guest's linear memories at
-	// that many bytes: memory.grow past it fails, and the guest sees
-	// out-of-memory.
+	// MemoryLimit, if positive, caps the guest's linear memories and tables
+	// together at that many bytes. The memories and tables the program
+	// defines are counted when it is loaded; all tables share a sixteenth of
+	// the limit (at most 64 MiB, at 8 bytes an element) and each memory gets
+	// an equal part of the rest. memory.grow or table.grow past a share
+	// fails, and the guest sees out-of-memory; a program that would create
+	// more memories or tables than it defines fails to instantiate. Host
+	// memory used on the guest's behalf (compiled code, WASI state) is not
+	// counted.
 	MemoryLimit int64
 
 	engine *Engine
