@@ -147,6 +147,7 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 		defer cancel()
 	}
 	if err := ctx.Err(); err != nil {
+		res.ExitCode = -1
 		return res, &ExitError{Code: -1, Program: c.Path, cause: err}
 	}
 	return c.run(ctx, prog, res)

@@ -211,10 +211,14 @@ func TestStuckRunsAreBounded(t *testing.T) {
 	dir := t.TempDir()
 	fifo := mkfifo(t, dir)
 	defer releaseFIFO(fifo)
+	// Compile first, so that every run below reaches its open in time.
+	if _, err := eng.Command(path, "args").Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	start := func() error {
 		cmd := eng.Command(path, "read", "/d/fifo")
 		cmd.Dirs = []runner.Dir{{Host: dir, Guest: "/d"}}
-		cmd.Timeout = 200 * time.Millisecond
+		cmd.Timeout = time.Second
 		_, err, _ := runBounded(t, context.Background(), cmd)
 		return err
 	}
