@@ -42,7 +42,9 @@ type Cmd struct {
 	// Stdout and Stderr receive the guest's output while it runs. If nil,
 	// output is discarded. If os.Stdout or os.Stderr, the guest writes to the
 	// process's stream directly. Any other writer gets each write of the
-	// guest as one Write call, on the goroutine that called Run.
+	// guest as one Write call, from a goroutine of the run, and no Write
+	// after Run has returned: output of an abandoned guest (see Timeout) is
+	// dropped.
 	Stdout io.Writer
 	Stderr io.Writer
 
@@ -63,12 +65,25 @@ type Cmd struct {
 	// current folder is the only other root.
 	Roots []string
 
-	// Timeout, if positive, stops the guest when it has run that long.
+	// Timeout, if positive, stops the guest when it has run that long,
+	// counted from before instantiation (start functions included). Like
+	// cancellation of Run's context, it traps running wasm within a few
+	// milliseconds. A guest blocked in a host call that cannot be
+	// interrupted (a sleep, a read of stdin or a named pipe) is abandoned
+	// after a short grace: Run returns at once, the stdin pipe is closed,
+	// later output is dropped, and the guest's resources are freed when the
+	// call returns. See [MaxStuckRuns].
 	Timeout time.Duration
 
-	// MemoryLimit, if positive, caps each of the guest's linear memories at
-	// that many bytes: memory.grow past it fails, and the guest sees
-	// out-of-memory.
+	// MemoryLimit, if positive, caps the guest's linear memories and tables
+	// together at that many bytes. The memories and tables the program
+	// defines are counted when it is loaded; all tables share a sixteenth of
+	// the limit (at most 64 MiB, at 8 bytes an element) and each memory gets
+	// an equal part of the rest. memory.grow or table.grow past a share
+	// fails, and the guest sees out-of-memory; a program that would create
+	// more memories or tables than it defines fails to instantiate. Host
+	// memory used on the guest's behalf (compiled code, WASI state) is not
+	// counted.
 	MemoryLimit int64
 
 	engine *Engine
@@ -123,6 +138,9 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 		return res, errors.New("runner: Cmd already ran")
 	}
 	c.ran = true
+	if err := c.engine.checkStuck(); err != nil {
+		return res, c.errorf("%w", err)
+	}
 	start := time.Now()
 	prog, src, err := c.loadProgram()
 	res.Load = time.Since(start)
@@ -137,6 +155,7 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 		defer cancel()
 	}
 	if err := ctx.Err(); err != nil {
+		res.ExitCode = -1
 		return res, &ExitError{Code: -1, Program: c.Path, cause: err}
 	}
 	return c.run(ctx, prog, res)
@@ -181,44 +200,85 @@ func (c *Cmd) checkPin(d digest) error {
 }
 
 func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error) {
-	store := c.engine.c.NewSandbox()
-	wasi, st, err := c.wasiConfig(ctx)
-	// The store closes first: that closes wasmtime's ends of the pipes, and
-	// finish then waits until every byte of output was delivered.
-	defer func() {
-		store.Close()
-		st.finish()
-	}()
+	g, err := c.newGuest(ctx, prog)
 	if err != nil {
-		return res, c.errorf("%w", err)
+		return res, err
 	}
-	if c.MemoryLimit > 0 {
-		store.LimitMemory(c.MemoryLimit)
+	finished := make(chan outcome, 1)
+	// The ticker runs from before instantiation, so start functions are
+	// interrupted too, and until the guest has really returned.
+	ticking := c.engine.guestStarted()
+	start := time.Now()
+	go func() {
+		defer ticking()
+		r, err := c.runGuest(ctx, g, prog, res)
+		g.close()
+		finished <- outcome{r, err}
+	}()
+	if o, ok := await(ctx, finished); ok {
+		return o.res, o.err
 	}
-	err = store.SetWASI(wasi)
+	// The guest is blocked in a host call that the interrupt cannot reach.
+	g.streams.abandon()
+	c.engine.abandoned(finished)
+	res.ExitCode, res.Run = -1, time.Since(start)
+	return res, &ExitError{Code: -1, Program: c.Path, cause: ctx.Err()}
+}
+
+// guest is one run's store and the streams connected to it.
+type guest struct {
+	store   *capi.Sandbox
+	streams *streams
+}
+
+// newGuest makes the store and the WASI context of a run.
+func (c *Cmd) newGuest(ctx context.Context, prog *program) (*guest, error) {
+	g := &guest{store: c.engine.c.NewSandbox()}
+	wasi, st, err := c.wasiConfig(ctx)
+	g.streams = st
+	if err != nil {
+		g.close()
+		return nil, c.errorf("%w", err)
+	}
+	g.store.SetLimits(c.limits(prog))
+	err = g.store.SetWASI(wasi)
 	st.opened()
 	if err != nil {
-		return res, c.errorf("wasi: %w", err)
+		g.close()
+		return nil, c.errorf("wasi: %w", err)
 	}
-	store.SetInterrupt(func() bool { return ctx.Err() != nil })
+	g.store.SetInterrupt(func() bool { return ctx.Err() != nil })
+	return g, nil
+}
 
+// close frees the store first: that closes wasmtime's ends of the pipes,
+// and finish then waits until every byte of output was delivered.
+func (g *guest) close() {
+	g.store.Close()
+	g.streams.finish()
+}
+
+// runGuest instantiates the program and calls its entry point.
+func (c *Cmd) runGuest(ctx context.Context, g *guest, prog *program, res Result) (Result, error) {
 	start := time.Now()
-	inst, err := store.Instantiate(prog.c)
+	inst, err := g.store.Instantiate(prog.c)
 	res.Instantiate = time.Since(start)
 	if err != nil {
-		return res, c.errorf("instantiate: %w", err)
+		if c.MemoryLimit > 0 {
+			err = fmt.Errorf("%w (%s)", err, c.describeLimits(prog))
+		}
+		return c.exitResult(ctx, res, "instantiate", err)
 	}
-	done := c.engine.guestStarted()
 	start = time.Now()
 	err = inst.Run()
 	res.Run = time.Since(start)
-	done()
-	return c.exitResult(ctx, res, err)
+	return c.exitResult(ctx, res, "run", err)
 }
 
-// exitResult turns what Instance.Run returned into the exit code and error
-// the caller sees.
-func (c *Cmd) exitResult(ctx context.Context, res Result, err error) (Result, error) {
+// exitResult turns what instantiation (stage "instantiate", which runs
+// start functions) or the entry point (stage "run") returned into the exit
+// code and error the caller sees.
+func (c *Cmd) exitResult(ctx context.Context, res Result, stage string, err error) (Result, error) {
 	var ce *capi.Error
 	switch {
 	case err == nil:
@@ -229,16 +289,16 @@ func (c *Cmd) exitResult(ctx context.Context, res Result, err error) (Result, er
 			return res, nil
 		}
 		return res, &ExitError{Code: ce.Status, Program: c.Path}
-	case ctx.Err() != nil && strings.Contains(err.Error(), capi.InterruptedMessage):
+	case errors.As(err, &ce) && ce.Interrupted:
 		res.ExitCode = -1
 		return res, &ExitError{Code: -1, Program: c.Path, cause: ctx.Err()}
-	case errors.As(err, &ce) && ce.Trap:
+	case stage == "run" && errors.As(err, &ce) && ce.Trap:
 		res.ExitCode = -1
 		msg := strings.TrimPrefix(ce.Error(), "wasm trap: ")
 		return res, c.errorf("%w: %s", ErrTrap, msg)
 	default:
 		res.ExitCode = -1
-		return res, c.errorf("run: %w", err)
+		return res, c.errorf("%s: %w", stage, err)
 	}
 }
 

@@ -62,6 +62,11 @@ type Engine struct {
 	ticking bool // whether the epoch ticker runs
 	closed  bool
 
+	stuckMu  sync.Mutex
+	stuck    int  // runs abandoned in a blocked host call (abandon.go)
+	closing  bool // Close was called; the last stuck run frees the engine
+	freeOnce sync.Once
+
 	progMu   sync.Mutex
 	programs map[digest]*loadFlight
 	files    map[string]loadedFile // program files already loaded, by path; at most maxKnownFiles
@@ -95,8 +100,25 @@ func NewEngine(opts Options) (*Engine, error) {
 }
 
 // Close frees the engine and every program it compiled. Runs must have
-// finished first.
+// returned first. Runs that Run abandoned in a blocked host call may still
+// hold the engine: it is then freed when the last of them returns.
 func (e *Engine) Close() error {
+	e.stuckMu.Lock()
+	e.closing = true
+	stuck := e.stuck
+	e.stuckMu.Unlock()
+	if stuck == 0 {
+		e.free()
+	}
+	return nil
+}
+
+// free frees the engine's programs and the wasmtime engine, once.
+func (e *Engine) free() {
+	e.freeOnce.Do(e.freeNow)
+}
+
+func (e *Engine) freeNow() {
 	e.progMu.Lock()
 	for k, f := range e.programs {
 		if f.prog != nil {
@@ -110,7 +132,6 @@ func (e *Engine) Close() error {
 	e.closed = true
 	e.tickMu.Unlock()
 	e.c.Close()
-	return nil
 }
 
 // guestStarted makes sure the epoch ticker runs while a guest runs; the

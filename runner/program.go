@@ -59,8 +59,9 @@ type digest [sha256.Size]byte
 
 // program is compiled code held by the engine.
 type program struct {
-	c    *capi.Program
-	kind Kind
+	c     *capi.Program
+	kind  Kind
+	shape shape // what the memory limit is divided among
 }
 
 // loadFlight is one program's compilation, shared by every run that wants
@@ -117,6 +118,12 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	}
 	var src Source
 	f.prog, src, f.err = e.storedOrCompiled(kind, wasm, key)
+	if f.err == nil {
+		if f.prog.shape, f.err = shapeOf(wasm); f.err != nil {
+			f.prog.c.Close()
+			f.prog = nil
+		}
+	}
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()

@@ -139,8 +139,44 @@ type streams struct {
 	guestEnds []*os.File // our copies of the ends wasmtime opened
 	copiers   sync.WaitGroup
 	hostEnds  []*os.File
+	outputs   []*guardedWriter
+	stdin     *os.File // the host end of the stdin pipe, if any
 	stop      func() bool
 	dirs      []*safefs.Dir // the preopened folders, open until the store closes
+}
+
+// guardedWriter passes writes on until it is shut: a Cmd's writer gets
+// nothing once Run has returned.
+type guardedWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	shut bool
+}
+
+// errAbandoned stops the copier of an abandoned run's output.
+var errAbandoned = errors.New("run abandoned")
+
+func (g *guardedWriter) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shut {
+		return 0, errAbandoned
+	}
+	return g.w.Write(p)
+}
+
+// abandon cuts the Cmd's streams off a guest that Run gives up waiting
+// for: no Write to its writers starts after abandon returns, and its stdin
+// ends.
+func (st *streams) abandon() {
+	for _, g := range st.outputs {
+		g.mu.Lock()
+		g.shut = true
+		g.mu.Unlock()
+	}
+	if st.stdin != nil {
+		st.stdin.Close()
+	}
 }
 
 // output connects a writer: nil discards, the process's own stream is
@@ -158,12 +194,14 @@ func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string,
 	}
 	st.guestEnds = append(st.guestEnds, pw)
 	st.hostEnds = append(st.hostEnds, pr)
+	g := &guardedWriter{w: w}
+	st.outputs = append(st.outputs, g)
 	st.copiers.Add(1)
 	go func() {
 		defer st.copiers.Done()
 		// A writer that fails stops taking output; the guest's further
 		// writes then fail, and draining the pipe keeps it from blocking.
-		if _, err := io.Copy(w, pr); err != nil {
+		if _, err := io.Copy(g, pr); err != nil {
 			io.Copy(io.Discard, pr)
 		}
 	}()
@@ -186,6 +224,7 @@ func (st *streams) input(ctx context.Context, w *capi.WASI, r io.Reader) error {
 	}
 	w.StdinFile = fmt.Sprintf("/dev/fd/%d", pr.Fd())
 	st.guestEnds = append(st.guestEnds, pr)
+	st.stdin = pw
 	go func() {
 		// An error here means the guest stopped reading (the pipe closed):
 		// what it did not read is not its business.

@@ -33,6 +33,13 @@ type Options struct {
 	// Stdout and Stderr receive the tasks' output and wasmtasks' own
 	// messages; nil means the process's.
 	Stdout, Stderr io.Writer
+	// MemoryBudget caps the sum of the memory limits of the tasks running
+	// at once: a task waits, first come first served, until its limit fits.
+	// A task whose limit exceeds the whole budget runs alone; a task without
+	// a limit reserves nothing. 0 means three quarters of the machine's
+	// physical memory (no budget where that is unknown); negative means no
+	// budget.
+	MemoryBudget int64
 	// Engine runs the programs. Nil means a new engine on the store that
 	// [Project.StoreDir] names, closed by [Runner.Close].
 	Engine *runner.Engine
@@ -54,6 +61,7 @@ type Runner struct {
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
 	outputs   outputLocks   // one task at a time writes an output file
+	budget    *budget // nil: no memory budget
 
 	ctx    context.Context // cancelled at the first failure unless KeepGoing
 	cancel context.CancelFunc
@@ -74,6 +82,9 @@ type node struct {
 func NewRunner(p *Project, opts Options) (*Runner, error) {
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
+	}
+	if opts.MemoryBudget == 0 {
+		opts.MemoryBudget = defaultBudget()
 	}
 	switch opts.Output {
 	case "":
@@ -98,6 +109,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		console: &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
 		state:   stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
 		slots:   make(chan struct{}, opts.Jobs),
+		budget:  newBudget(opts.MemoryBudget),
 		nodes:   map[string]*node{},
 		roots:   p.roots(),
 	}
@@ -198,6 +210,15 @@ func (r *Runner) runNode(n *node) {
 			return
 		}
 	}
+	// The memory budget first, in order of arrival, then a job slot: a
+	// task waiting for memory holds no slot that a task without a limit
+	// could use.
+	reserved, err := r.budget.acquire(r.ctx, int64(r.project.spec(n.task).settings.Memory))
+	if err != nil {
+		n.res.Status = NotRun
+		return
+	}
+	defer r.budget.release(reserved)
 	select {
 	case r.slots <- struct{}{}:
 	case <-r.ctx.Done():

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
@@ -70,8 +71,14 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
 	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
 	fs.BoolVar(&dryRun, "dry-run", false, "print what would run, in order, and run nothing")
+	var budget string
+	fs.StringVar(&budget, "memory-budget", "", "start tasks only while the sum of their `SIZE` limits (memory:) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
 	if done, err := parseFlags(fs, args); done {
 		return err
+	}
+	var err error
+	if opts.MemoryBudget, err = parseBudget(budget); err != nil {
+		return usageError(err.Error())
 	}
 	project, err := loadProject(pf.file)
 	if err != nil {
@@ -100,6 +107,25 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	sum, err := r.Run(ctx, fs.Args()...)
 	sum.Print(stderr)
 	return err
+}
+
+// parseBudget reads --memory-budget: a size, "off" (no budget, which
+// tasks.Options spells negative), or "" for the default.
+func parseBudget(v string) (int64, error) {
+	switch v {
+	case "":
+		return 0, nil
+	case "off":
+		return -1, nil
+	}
+	n, err := bytesize.Parse(v)
+	if err == nil && n <= 0 {
+		err = errors.New("must be positive; use off for no budget")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("--memory-budget %q: %w", v, err)
+	}
+	return n, nil
 }
 
 // loadProject finds and loads the task file; every problem in it is

@@ -50,6 +50,55 @@ func GoComponent(tb testing.TB, name string) string {
 	return get(tb, name, "go-component")
 }
 
+// WAT returns src/NAME.wat (a core module or a component in WebAssembly
+// text) as a binary.
+func WAT(tb testing.TB, name string) string {
+	tb.Helper()
+	text, err := os.ReadFile(filepath.Join(Root(), "internal", "testprog", "src", name+".wat"))
+	if err != nil {
+		tb.Fatalf("testprog: %v", err)
+	}
+	return WATText(tb, name, string(text))
+}
+
+// WATText returns the WebAssembly text built as a binary named after name,
+// for programs a test generates (a module with a hundred memories).
+func WATText(tb testing.TB, name, text string) string {
+	tb.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	p, err := buildWAT(name, text)
+	if err != nil {
+		tb.Fatalf("testprog: %v", err)
+	}
+	return p
+}
+
+func buildWAT(name, text string) (string, error) {
+	h := sha256.New()
+	fmt.Fprint(h, text, "wat", wasmbuild.ToolsDigest(Root()))
+	key := hex.EncodeToString(h.Sum(nil))
+	dir, err := cacheDir()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, fmt.Sprintf("%s-wat-%s.wasm", name, key[:16]))
+	if _, err := os.Stat(out); err == nil {
+		return out, nil
+	}
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s-wat-%d", name, os.Getpid()))
+	src, bin := tmp+".wat", tmp+".wasm"
+	defer os.Remove(src)
+	defer os.Remove(bin)
+	if err := os.WriteFile(src, []byte(text), 0o644); err != nil {
+		return "", err
+	}
+	if err := wasmbuild.WAT(Root(), src, bin); err != nil {
+		return "", err
+	}
+	return out, os.Rename(bin, out)
+}
+
 // Root is the repository's root folder, found from this file's location.
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)

@@ -78,6 +78,16 @@ func Component(root, core, out string, reactor bool) error {
 	return run(exec.Command(jcoPath(root), "new", core, adapter, "-o", out))
 }
 
+// WAT turns WebAssembly text (a core module or a component) at src into a
+// binary at out with the pinned jco's parser, for test programs that C
+// cannot express: start sections, tables, many memories.
+func WAT(root, src, out string) error {
+	if err := EnsureJCO(root); err != nil {
+		return err
+	}
+	return run(exec.Command(jcoPath(root), "parse", src, "-o", out))
+}
+
 func checkC() error {
 	if _, err := exec.LookPath("clang"); err != nil {
 		return fmt.Errorf("clang not found; install the C toolchain for WASI: apt-get install -y %s", DebianPackages)

@@ -13,12 +13,14 @@ import (
 )
 
 // wtEpoch runs on the guest's thread each time its store reaches its epoch
-// deadline (every engine tick). data is the cgo.Handle of a func() bool that
-// reports whether the run must stop; a non-nil result traps the guest.
+// deadline (every engine tick). data is the cgo.Handle of the store's
+// *interrupter; a non-nil result traps the guest.
 //
 //export wtEpoch
 func wtEpoch(_ *C.wasmtime_context_t, data unsafe.Pointer, delta *C.uint64_t, kind *C.wasmtime_update_deadline_kind_t) *C.wasmtime_error_t {
-	if cgo.Handle(uintptr(data)).Value().(func() bool)() {
+	in := cgo.Handle(uintptr(data)).Value().(*interrupter)
+	if in.stop() {
+		in.fired.Store(true)
 		return newCError(InterruptedMessage)
 	}
 	*delta = 1
@@ -27,5 +29,5 @@ func wtEpoch(_ *C.wasmtime_context_t, data unsafe.Pointer, delta *C.uint64_t, ki
 }
 
 // InterruptedMessage is the message of the trap that stops an interrupted
-// guest.
+// guest; the [Error] of that trap has Interrupted set.
 const InterruptedMessage = "wasmtasks: guest interrupted"

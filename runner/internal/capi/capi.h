@@ -102,6 +102,7 @@ void wasm_trap_message(const wasm_trap_t *, wasm_name_t *out);
 // wasmtime/config.h
 void wasmtime_config_wasm_component_model_set(wasm_config_t *, bool);
 void wasmtime_config_epoch_interruption_set(wasm_config_t *, bool);
+void wasmtime_config_wasm_threads_set(wasm_config_t *, bool);
 
 // wasmtime/engine.h
 void wasmtime_engine_increment_epoch(wasm_engine_t *);

@@ -15,6 +15,12 @@ type Settings struct {
 	// EpochInterruption compiles epoch checks into every loop and function
 	// entry, so a running guest can be stopped.
 	EpochInterruption bool
+	// WasmThreads allows shared memories and atomic waits. Off, a program
+	// that declares a shared memory is refused when it is compiled: with no
+	// WASI threads offered, memory.atomic.wait32 on a shared memory could
+	// only block its run forever, in a wait that epoch interruption cannot
+	// reach. wasmtime's own default is on.
+	WasmThreads bool
 }
 
 // Fingerprint identifies the generated code of an engine with these settings
@@ -23,6 +29,11 @@ func (s Settings) Fingerprint() string {
 	fp := "wasmtime=" + WasmtimeVersion + ";component-model=1"
 	if s.EpochInterruption {
 		fp += ";epoch-interruption=1"
+	}
+	if s.WasmThreads {
+		fp += ";threads=1"
+	} else {
+		fp += ";threads=0"
 	}
 	return fp
 }
@@ -43,6 +54,7 @@ func NewEngine(s Settings) (*Engine, error) {
 	cfg := C.wasm_config_new()
 	C.wasmtime_config_wasm_component_model_set(cfg, true)
 	C.wasmtime_config_epoch_interruption_set(cfg, C.bool(s.EpochInterruption))
+	C.wasmtime_config_wasm_threads_set(cfg, C.bool(s.WasmThreads))
 	e := &Engine{settings: s, engine: C.wasm_engine_new_with_config(cfg)}
 	if e.engine == nil {
 		return nil, errors.New("wasmtime: could not create an engine")

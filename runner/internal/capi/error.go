@@ -23,6 +23,9 @@ type Error struct {
 	// Trap reports that the guest trapped (unreachable, out-of-bounds access,
 	// stack overflow, interruption).
 	Trap bool
+	// Interrupted reports that the store's interrupt (see
+	// [Sandbox.SetInterrupt]) stopped the guest.
+	Interrupted bool
 }
 
 func (e *Error) Error() string {

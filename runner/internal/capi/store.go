@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime/cgo"
 	"strings"
+	"sync/atomic"
 )
 
 // Sandbox is a wasmtime store (wasmtime_store_t), named apart from the
@@ -16,10 +17,18 @@ import (
 // package "store" means wasmtime's. A Sandbox is used by one goroutine at a
 // time; Close frees it and the callbacks registered with it.
 type Sandbox struct {
-	engine  *Engine
-	ptr     *C.wasmtime_store_t
-	ctx     *C.wasmtime_context_t
-	handles []cgo.Handle
+	engine    *Engine
+	ptr       *C.wasmtime_store_t
+	ctx       *C.wasmtime_context_t
+	handles   []cgo.Handle
+	interrupt *interrupter // nil until SetInterrupt
+}
+
+// interrupter is what the epoch callback reaches through its handle: the
+// question whether to stop, and whether it ever answered yes.
+type interrupter struct {
+	stop  func() bool
+	fired atomic.Bool
 }
 
 // NewSandbox creates an empty store on the engine.
@@ -32,18 +41,58 @@ func (e *Engine) NewSandbox() *Sandbox {
 	return s
 }
 
-// LimitMemory caps every linear memory of the store at bytes; memory.grow
-// beyond it fails in the guest, which sees out-of-memory.
-func (s *Sandbox) LimitMemory(bytes int64) {
-	C.wasmtime_store_limiter(s.live(), C.int64_t(bytes), -1, -1, -1, -1)
+// Limits bound what a store's guest may create. A zero or negative field
+// leaves that limit at wasmtime's default (no limit for sizes, 10,000 for
+// counts).
+type Limits struct {
+	// MemoryBytes caps each linear memory; memory.grow beyond it fails in
+	// the guest, which sees out-of-memory.
+	MemoryBytes int64
+	// TableElements caps each table; table.grow beyond it fails.
+	TableElements int64
+	// Memories and Tables cap how many the store may create; instantiating
+	// more fails.
+	Memories, Tables int64
+}
+
+// SetLimits applies l to every memory and table the store creates from
+// now on.
+func (s *Sandbox) SetLimits(l Limits) {
+	orDefault := func(n int64) C.int64_t {
+		if n <= 0 {
+			return -1
+		}
+		return C.int64_t(n)
+	}
+	C.wasmtime_store_limiter(s.live(), orDefault(l.MemoryBytes), orDefault(l.TableElements),
+		-1, orDefault(l.Tables), orDefault(l.Memories))
 }
 
 // SetInterrupt makes the guest check stop at every engine epoch tick and
-// trap with [InterruptedMessage] once it returns true. It needs an engine
-// with epoch interruption and someone calling [Engine.IncrementEpoch].
+// trap once it returns true; the error of that trap has Interrupted set. It
+// needs an engine with epoch interruption and someone calling
+// [Engine.IncrementEpoch].
 func (s *Sandbox) SetInterrupt(stop func() bool) {
-	setEpochCallback(s.live(), newHandle(stop, &s.handles))
+	s.interrupt = &interrupter{stop: stop}
+	setEpochCallback(s.live(), newHandle(s.interrupt, &s.handles))
 	C.wasmtime_context_set_epoch_deadline(s.ctxp(), 1)
+}
+
+// interrupted reports whether the interrupt trap stopped the guest.
+func (s *Sandbox) interrupted() bool {
+	return s.interrupt != nil && s.interrupt.fired.Load()
+}
+
+// classify marks an error of a call into the guest: interrupted, or a
+// trap.
+func (s *Sandbox) classify(err *Error) error {
+	if err == nil {
+		return nil
+	}
+	if !err.Exited && s.interrupted() {
+		err.Interrupted, err.Trap = true, true
+	}
+	return err
 }
 
 // SetWASI gives the store its WASI context. It must be called before
@@ -118,7 +167,7 @@ func (s *Sandbox) Instantiate(p *Program) (*Instance, error) {
 func (s *Sandbox) instantiateComponent(c *C.wasmtime_component_t) (*Instance, error) {
 	var inst C.wasmtime_component_instance_t
 	if err := takeError(C.wasmtime_component_linker_instantiate(s.engine.compLinker, s.ctxp(), c, &inst)); err != nil {
-		return nil, err
+		return nil, s.classify(err)
 	}
 	in := &Instance{store: s, kind: KindComponent}
 	var cs cStrings
@@ -148,7 +197,7 @@ func (s *Sandbox) instantiateModule(m *C.wasmtime_module_t) (*Instance, error) {
 		err = takeTrap(trap)
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.classify(err)
 	}
 	in := &Instance{store: s, kind: KindModule}
 	var cs cStrings
@@ -177,7 +226,7 @@ func (in *Instance) Run() error {
 		if err == nil {
 			err = takeTrap(trap)
 		}
-		return errOrNil(err)
+		return s.classify(err)
 	}
 	// The result slot must be zeroed: wasmtime frees what it finds there.
 	var result C.wasmtime_component_val_t
@@ -185,7 +234,7 @@ func (in *Instance) Run() error {
 		if !err.Exited && err.Backtrace != "" && strings.HasPrefix(err.Message, "wasm trap:") {
 			err.Trap = true
 		}
-		return err
+		return s.classify(err)
 	}
 	failed := result.kind != C.WASMTIME_COMPONENT_RESULT || !resultOK(&result)
 	C.wasmtime_component_val_delete(&result)
@@ -196,11 +245,4 @@ func (in *Instance) Run() error {
 		return &Error{Message: "wasi:cli/run returned an error", Exited: true, Status: 1}
 	}
 	return nil
-}
-
-func errOrNil(err *Error) error {
-	if err == nil {
-		return nil
-	}
-	return err
 }

@@ -1,0 +1,13 @@
+package main
+
+import "testing"
+
+// TestRunMemoryBudgetFlag: a budget that is no size, or zero (which would
+// silently mean "no budget"), is a usage error.
+func TestRunMemoryBudgetFlag(t *testing.T) {
+	for _, v := range []string{"0", "-1GiB", "lots"} {
+		if r := wasmtasks(t, t.TempDir(), "", "run", "--memory-budget", v); r.status != exitUsage {
+			t.Errorf("--memory-budget %s: exit status %d, want %d; stderr %q", v, r.status, exitUsage, r.stderr)
+		}
+	}
+}
