@@ -61,7 +61,7 @@ type Runner struct {
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
 	outputs   outputLocks   // one task at a time writes an output file
-	budget    *budget // nil: no memory budget
+	budget    *budget       // nil: no memory budget
 
 	ctx    context.Context // cancelled at the first failure unless KeepGoing
 	cancel context.CancelFunc
