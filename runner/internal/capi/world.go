@@ -7,7 +7,7 @@ type WASI struct {
 	Args []string
 	Env  [][2]string // name, value
 
-	// StdinFile names a file (or /dev/fd/N) to read stdin from;
+	// StdinFile names a file (on Unix, /dev/fd/N of a pipe) to read stdin from;
 	// InheritStdin gives the guest the process's own stdin instead.
 	StdinFile    string
 	InheritStdin bool
