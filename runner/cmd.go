@@ -45,6 +45,10 @@ type Cmd struct {
 	// guest as one Write call, from a goroutine of the run, and no Write
 	// after Run has returned: output of an abandoned guest (see Timeout) is
 	// dropped.
+	//
+	// On Windows a guest's streams can only be the process's own or nil:
+	// wasmtime opens stream files by path, and a pipe has none there. Run
+	// then fails with an error that matches errors.ErrUnsupported.
 	Stdout io.Writer
 	Stderr io.Writer
 

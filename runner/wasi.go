@@ -133,8 +133,10 @@ func (st *streams) openDir(host string, g *safefs.Guard) (preopen, real string, 
 
 // streams are the pipes that connect a guest's standard streams to the
 // Cmd's readers and writers. wasmtime opens each pipe's guest end by its
-// /dev/fd path; goroutines copy between the host ends and the Cmd's streams,
-// so output streams while the guest runs and is never held whole.
+// path ([pipePath]: /dev/fd/N on Unix; elsewhere a pipe has none, and only
+// inherited or absent streams work); goroutines copy between the host ends
+// and the Cmd's streams, so output streams while the guest runs and is
+// never held whole.
 type streams struct {
 	guestEnds []*os.File // our copies of the ends wasmtime opened
 	copiers   sync.WaitGroup
@@ -194,6 +196,10 @@ func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string,
 	}
 	st.guestEnds = append(st.guestEnds, pw)
 	st.hostEnds = append(st.hostEnds, pr)
+	path, err := pipePath(pw)
+	if err != nil {
+		return false, "", err
+	}
 	g := &guardedWriter{w: w}
 	st.outputs = append(st.outputs, g)
 	st.copiers.Add(1)
@@ -205,7 +211,7 @@ func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string,
 			io.Copy(io.Discard, pr)
 		}
 	}()
-	return false, fmt.Sprintf("/dev/fd/%d", pw.Fd()), nil
+	return false, path, nil
 }
 
 // input connects stdin: nil is empty, os.Stdin is inherited, any other
@@ -222,8 +228,11 @@ func (st *streams) input(ctx context.Context, w *capi.WASI, r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("stdin: %w", err)
 	}
-	w.StdinFile = fmt.Sprintf("/dev/fd/%d", pr.Fd())
 	st.guestEnds = append(st.guestEnds, pr)
+	if w.StdinFile, err = pipePath(pr); err != nil {
+		pw.Close()
+		return err
+	}
 	st.stdin = pw
 	go func() {
 		// An error here means the guest stopped reading (the pipe closed):

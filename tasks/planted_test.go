@@ -14,34 +14,6 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
-// taskErr returns the error of the named task in the outcome.
-func (o outcome) taskErr(task string) error {
-	for _, r := range o.sum {
-		if r.Task == task {
-			return r.Err
-		}
-	}
-	return nil
-}
-
-// projectWith is project with folders made (relative to the project)
-// before the task file is loaded.
-func projectWith(t *testing.T, yaml string, dirs ...string) (*Project, string) {
-	t.Helper()
-	dir := t.TempDir()
-	for _, d := range append(dirs, "src") {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	writeProject(t, dir, yaml)
-	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, dir
-}
-
 // TestPlantedMountSymlinkIsRefused is issue 14 item 1 end to end: one task
 // replaces build/out with a symlink above the project through its
 // read-write mount of build/; the next task, which mounts build/out

@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"syscall"
 
+	"github.com/wasmtasks/wasmtasks/internal/filelock"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
@@ -67,7 +67,7 @@ func (s stateFile) record(task string, rec *taskRecord) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return err
 	}
-	unlock, err := lockFile(filepath.Join(s.dir, "state.lock"))
+	unlock, err := filelock.Lock(filepath.Join(s.dir, "state.lock"))
 	if err != nil {
 		return err
 	}
@@ -83,18 +83,6 @@ func (s stateFile) record(task string, rec *taskRecord) error {
 		return err
 	}
 	return writeFileAtomic(s.path(), append(b, '\n'))
-}
-
-func lockFile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
 }
 
 // writeFileAtomic writes data to a temporary file beside path, syncs it

@@ -62,6 +62,34 @@ func writeProject(t *testing.T, dir, yaml string) {
 	}
 }
 
+// taskErr returns the error of the named task in the outcome.
+func (o outcome) taskErr(task string) error {
+	for _, r := range o.sum {
+		if r.Task == task {
+			return r.Err
+		}
+	}
+	return nil
+}
+
+// projectWith is project with folders made (relative to the project)
+// before the task file is loaded.
+func projectWith(t *testing.T, yaml string, dirs ...string) (*Project, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range append(dirs, "src") {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeProject(t, dir, yaml)
+	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, dir
+}
+
 type outcome struct {
 	sum            Summary
 	err            error

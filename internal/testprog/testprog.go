@@ -25,6 +25,18 @@ func Module(tb testing.TB, name string) string {
 	return get(tb, name+".c", "core")
 }
 
+// MustModule is [Module] for Example functions, which have no testing.TB:
+// it panics when the program cannot be built.
+func MustModule(name string) string {
+	mu.Lock()
+	defer mu.Unlock()
+	p, err := build(name+".c", "core")
+	if err != nil {
+		panic(fmt.Sprintf("testprog: %v", err))
+	}
+	return p
+}
+
 // Component returns the path of src/NAME.c built as a wasi:cli command
 // component.
 func Component(tb testing.TB, name string) string {

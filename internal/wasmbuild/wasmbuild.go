@@ -15,7 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
+
+	"github.com/wasmtasks/wasmtasks/internal/filelock"
 )
 
 // CFlags are the flags every C program is compiled with.
@@ -110,14 +111,11 @@ func EnsureJCO(root string) error {
 	if _, err := exec.LookPath("npm"); err != nil {
 		return errors.New("npm not found; install Node.js 20 or later with npm to build components")
 	}
-	lock, err := os.OpenFile(filepath.Join(root, ".npm-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	unlock, err := filelock.Lock(filepath.Join(root, ".npm-install.lock"))
 	if err != nil {
 		return err
 	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return err
-	}
+	defer unlock()
 	if npmCurrent(root) {
 		return nil // another process installed it while we waited
 	}

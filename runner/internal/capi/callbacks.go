@@ -27,7 +27,3 @@ func wtEpoch(_ *C.wasmtime_context_t, data unsafe.Pointer, delta *C.uint64_t, ki
 	*kind = C.WASMTIME_UPDATE_DEADLINE_CONTINUE
 	return nil
 }
-
-// InterruptedMessage is the message of the trap that stops an interrupted
-// guest; the [Error] of that trap has Interrupted set.
-const InterruptedMessage = "wasmtasks: guest interrupted"

@@ -23,10 +23,6 @@ import (
 	_ "github.com/bytecodealliance/wasmtime-go/v39"
 )
 
-// WasmtimeVersion is the version of the wasmtime C library this binding
-// declares and links.
-const WasmtimeVersion = C.WT_WASMTIME_VERSION
-
 // cBytes returns a pointer to the first byte of b, or nil when b is empty,
 // for passing a Go slice into C for the duration of one call.
 func cBytes(b []byte) *C.uint8_t {

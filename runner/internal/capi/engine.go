@@ -8,36 +8,6 @@ import (
 	"sync"
 )
 
-// Settings are the engine settings that change generated code. Every field
-// takes part in [Settings.Fingerprint], so compiled artifacts made with other
-// settings are never mistaken for ours.
-type Settings struct {
-	// EpochInterruption compiles epoch checks into every loop and function
-	// entry, so a running guest can be stopped.
-	EpochInterruption bool
-	// WasmThreads allows shared memories and atomic waits. Off, a program
-	// that declares a shared memory is refused when it is compiled: with no
-	// WASI threads offered, memory.atomic.wait32 on a shared memory could
-	// only block its run forever, in a wait that epoch interruption cannot
-	// reach. wasmtime's own default is on.
-	WasmThreads bool
-}
-
-// Fingerprint identifies the generated code of an engine with these settings
-// on this wasmtime version, for keying stored artifacts.
-func (s Settings) Fingerprint() string {
-	fp := "wasmtime=" + WasmtimeVersion + ";component-model=1"
-	if s.EpochInterruption {
-		fp += ";epoch-interruption=1"
-	}
-	if s.WasmThreads {
-		fp += ";threads=1"
-	} else {
-		fp += ";threads=0"
-	}
-	return fp
-}
-
 // Engine owns a wasmtime engine and the two linkers (WASIp2 for components,
 // WASI preview1 for core modules) that every store of the engine shares.
 // It is safe for concurrent use; Close must be called once no run uses it.

@@ -1,12 +1,8 @@
 package capi
 
-// #include "capi.h"
-import "C"
-
 import (
 	"fmt"
 	"strings"
-	"unsafe"
 )
 
 // Error is a wasmtime error or trap converted to Go, once, at the boundary.
@@ -27,6 +23,10 @@ type Error struct {
 	// [Sandbox.SetInterrupt]) stopped the guest.
 	Interrupted bool
 }
+
+// InterruptedMessage is the message of the trap that stops an interrupted
+// guest; the [Error] of that trap has Interrupted set.
+const InterruptedMessage = "wasmtasks: guest interrupted"
 
 func (e *Error) Error() string {
 	if e.Backtrace == "" {
@@ -104,49 +104,4 @@ func parseFrames(text string) []string {
 		frames = append(frames[:maxFrames], fmt.Sprintf("    … %d more frames", len(frames)-maxFrames))
 	}
 	return frames
-}
-
-// takeError converts and frees a wasmtime_error_t; nil stays nil.
-func takeError(p *C.wasmtime_error_t) *Error {
-	if p == nil {
-		return nil
-	}
-	defer C.wasmtime_error_delete(p)
-	var status C.int
-	if C.wasmtime_error_exit_status(p, &status) {
-		// An exit is not worth a message: formatting one resolves the
-		// native backtrace when RUST_BACKTRACE is set, which costs tens of
-		// milliseconds for every program that calls exit(0).
-		return &Error{Message: fmt.Sprintf("exit status %d", int(status)), Exited: true, Status: int(status)}
-	}
-	var msg C.wasm_name_t
-	C.wasmtime_error_message(p, &msg)
-	e := &Error{}
-	e.Message, e.Backtrace = parseMessage(string(takeByteVec(&msg)))
-	return e
-}
-
-// takeTrap converts and frees a wasm_trap_t; nil stays nil.
-func takeTrap(p *C.wasm_trap_t) *Error {
-	if p == nil {
-		return nil
-	}
-	defer C.wasm_trap_delete(p)
-	var msg C.wasm_name_t
-	C.wasm_trap_message(p, &msg)
-	b := takeByteVec(&msg)
-	// wasm_trap_message includes the C string's terminating NUL.
-	if n := len(b); n > 0 && b[n-1] == 0 {
-		b = b[:n-1]
-	}
-	e := &Error{Trap: true}
-	e.Message, e.Backtrace = parseMessage(string(b))
-	return e
-}
-
-// newCError makes a wasmtime_error_t that C takes ownership of.
-func newCError(msg string) *C.wasmtime_error_t {
-	cs := C.CString(msg)
-	defer C.free(unsafe.Pointer(cs))
-	return C.wasmtime_error_new(cs)
 }

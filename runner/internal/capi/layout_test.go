@@ -1,3 +1,5 @@
+//go:build cgo
+
 package capi
 
 import (
@@ -9,7 +11,8 @@ import (
 
 // TestLayoutMatchesHeaders proves that every struct size, alignment, field
 // offset and constant capi.h declares matches wasmtime's real headers, which
-// ship in the wasmtime-go module under build/include.
+// ship in the wasmtime-go module under build/include, and that the Go
+// constant WasmtimeVersion is the headers' version.
 func TestLayoutMatchesHeaders(t *testing.T) {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/bytecodealliance/wasmtime-go/v39").Output()
 	if err != nil {
@@ -28,6 +31,9 @@ func TestLayoutMatchesHeaders(t *testing.T) {
 	ours := declaredLayout()
 	if ours != string(real) {
 		t.Errorf("capi.h does not match wasmtime's headers\n--- capi.h\n%s--- wasmtime\n%s", ours, real)
+	}
+	if want := "version=" + WasmtimeVersion + "\n"; !strings.Contains(string(real), want) {
+		t.Errorf("WasmtimeVersion is %s, but the headers say:\n%s", WasmtimeVersion, real)
 	}
 	if !strings.Contains(ours, "sizeof(wasmtime_component_val_t)=") {
 		t.Fatalf("layout text is missing entries:\n%s", ours)

@@ -287,3 +287,18 @@ func TestDefaultDir(t *testing.T) {
 		t.Errorf("DefaultDir = %q, %v", d, err)
 	}
 }
+
+// readEntry gets an entry and reads its compiled code and kind.
+func readEntry(t *testing.T, c *Store, key string) ([]byte, string, error) {
+	t.Helper()
+	e, err := c.Get(key)
+	if err != nil {
+		return nil, "", err
+	}
+	defer e.Close()
+	b, err := os.ReadFile(e.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, e.Kind, nil
+}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package store
 
 import (
@@ -45,20 +47,6 @@ func openLogged(t *testing.T, root string) (*Store, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	return c, &log
-}
-
-func readEntry(t *testing.T, c *Store, key string) ([]byte, string, error) {
-	t.Helper()
-	e, err := c.Get(key)
-	if err != nil {
-		return nil, "", err
-	}
-	defer e.Close()
-	b, err := os.ReadFile(e.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b, e.Kind, nil
 }
 
 // TestEntryMadeUnderAnotherKey stores an entry under one key file and reads
