@@ -199,3 +199,48 @@ tasks:
 		t.Errorf("old.txt lost what it held: %q", b)
 	}
 }
+
+// TestPlantedStateFilesAreNotFollowed plants what a guest with a
+// read-write mount of a project could plant in its .wasmtasks folder (here
+// the test plants it; this task file's own guard refuses such a mount): a
+// FIFO as state.json, which blocked every later run, and state.lock as a
+// symlink out of the project, which created a file wherever it pointed.
+func TestPlantedStateFilesAreNotFollowed(t *testing.T) {
+	p, dir := projectWith(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  build:
+    component: probe
+    args: [args, x]
+    inputs: [src/in.txt]
+`)
+	os.WriteFile(filepath.Join(dir, "src", "in.txt"), []byte("in"), 0o644)
+	state := filepath.Join(dir, stateDir)
+	os.Mkdir(state, 0o755)
+	if err := syscall.Mkfifo(filepath.Join(state, "state.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "created-by-guest")
+	if err := os.Symlink(outside, filepath.Join(state, "state.lock")); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan outcome, 1)
+	go func() { done <- runTasks(t, p, Options{Jobs: 1}) }()
+	var o outcome
+	select {
+	case o = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run blocked on the planted state file")
+	}
+	if o.err != nil {
+		t.Fatalf("run failed: %v\n%s", o.err, o.stderr)
+	}
+	if _, err := os.Lstat(outside); err == nil {
+		t.Fatal("the planted state.lock symlink created a file outside the project")
+	}
+	if !strings.Contains(o.stderr, "could not record") {
+		t.Errorf("no warning that the run could not be recorded:\n%s", o.stderr)
+	}
+}

@@ -114,6 +114,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		roots:   p.roots(),
 	}
 	r.guard = safefs.NewGuard(r.roots...)
+	r.state.guard = r.guard
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	if r.engine == nil {
 		// Without a folder, the engine warns and compiles in memory.

@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"sort"
 
 	"github.com/wasmtasks/wasmtasks/internal/filelock"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
@@ -40,39 +40,66 @@ const stateVersion = 2
 // stateFile reads and writes the state file. Updates hold an exclusive
 // lock on a file beside it, so two wasmtasks processes on one project never
 // lose each other's records, and go through a temporary file and a rename,
-// so a crash never leaves half a state file.
+// so a crash never leaves half a state file. A task with a read-write mount
+// of the project can reach the folder, so it is opened through the guard
+// (a symlink planted there is refused) and only regular files of bounded
+// size are read.
 type stateFile struct {
-	dir string
+	dir   string
+	guard *safefs.Guard
 }
 
-func (s stateFile) path() string { return filepath.Join(s.dir, "state.json") }
+// maxStateBytes bounds the state file read: about 1 KiB a task for 50,000
+// tasks with many files each, and far from what a planted /dev/zero gives.
+const maxStateBytes = 256 << 20
 
-// load returns the recorded state; a missing or unreadable file is an
-// empty state (every task then simply runs).
+// load returns the recorded state; a missing, unreadable or oversized file
+// is an empty state (every task then simply runs).
 func (s stateFile) load() state {
-	st := state{Version: stateVersion, Tasks: map[string]taskRecord{}}
-	b, err := os.ReadFile(s.path())
+	d, err := s.guard.OpenDir(s.dir)
 	if err != nil {
-		return st
+		return emptyState()
+	}
+	defer d.Close()
+	return s.loadFrom(d)
+}
+
+func emptyState() state { return state{Version: stateVersion, Tasks: map[string]taskRecord{}} }
+
+func (s stateFile) loadFrom(d *safefs.Dir) state {
+	f, err := d.Open("state.json")
+	if err != nil {
+		return emptyState()
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxStateBytes+1))
+	if err != nil || len(b) > maxStateBytes {
+		return emptyState()
 	}
 	var got state
 	if json.Unmarshal(b, &got) != nil || got.Version != stateVersion || got.Tasks == nil {
-		return st
+		return emptyState()
 	}
 	return got
 }
 
 // record stores a task's record, or removes it when rec is nil.
 func (s stateFile) record(task string, rec *taskRecord) error {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+	d, err := s.guard.MkdirAll(s.dir)
+	if err != nil {
 		return err
 	}
-	unlock, err := filelock.Lock(filepath.Join(s.dir, "state.lock"))
+	defer d.Close()
+	lf, err := d.OpenRW("state.lock", 0o644)
+	if err != nil {
+		return err
+	}
+	unlock, err := filelock.LockOpen(lf)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	st := s.load()
+	st := s.loadFrom(d)
 	if rec == nil {
 		delete(st.Tasks, task)
 	} else {
@@ -82,13 +109,7 @@ func (s stateFile) record(task string, rec *taskRecord) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.path(), append(b, '\n'))
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it
-// and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	return tempfile.Write(filepath.Dir(path), ".tmp-*", data, func(tmp string) error { return os.Rename(tmp, path) })
+	return tempfile.WriteIn(d.Root(), "state.json", append(b, '\n'), 0o644)
 }
 
 // fingerprint digests everything that decides what a task does: its

@@ -1,6 +1,8 @@
 package tasks
 
 import (
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -17,7 +19,7 @@ import (
 // record task state, and checks that the state file is always whole JSON.
 func TestStateSurvivesKilledWriter(t *testing.T) {
 	if dir := os.Getenv("WASMTASKS_KILL_STATE"); dir != "" {
-		s := stateFile{dir: dir}
+		s := stateFile{dir: dir, guard: safefs.NewGuard(filepath.Dir(dir))}
 		for i := 0; ; i++ {
 			s.record(fmt.Sprintf("task-%d", i%50), &taskRecord{Inputs: fmt.Sprint(i), Outputs: fmt.Sprint(i)})
 		}
@@ -29,7 +31,15 @@ func TestStateSurvivesKilledWriter(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(200+round*50) * time.Millisecond)
+		// Kill it only once it has written: a slow start (the race
+		// detector, a busy machine) must not make the round vacuous.
+		for i := 0; i < 1000; i++ {
+			if _, err := os.Stat(filepath.Join(dir, "state.json")); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(50+round*50) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		b, err := os.ReadFile(filepath.Join(dir, "state.json"))
@@ -42,7 +52,8 @@ func TestStateSurvivesKilledWriter(t *testing.T) {
 // TestConcurrentRecordsAreNotLost records from many goroutines at once, as
 // two wasmtasks processes on one project would: no record may be lost.
 func TestConcurrentRecordsAreNotLost(t *testing.T) {
-	s := stateFile{dir: filepath.Join(t.TempDir(), stateDir)}
+	dir := filepath.Join(t.TempDir(), stateDir)
+	s := stateFile{dir: dir, guard: safefs.NewGuard(filepath.Dir(dir))}
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {
@@ -53,7 +64,7 @@ func TestConcurrentRecordsAreNotLost(t *testing.T) {
 	}
 	wg.Wait()
 	if n := len(s.load().Tasks); n != 40 {
-		b, _ := os.ReadFile(s.path())
+		b, _ := os.ReadFile(filepath.Join(dir, "state.json"))
 		t.Errorf("%d records of 40 survived:\n%s", n, bytes.TrimSpace(b))
 	}
 }

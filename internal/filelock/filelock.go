@@ -22,3 +22,14 @@ func Lock(path string) (unlock func(), err error) {
 	}
 	return func() { f.Close() }, nil
 }
+
+// LockOpen blocks until this process holds the exclusive lock on the open
+// file f, for callers that opened the file themselves (without following
+// symlinks, say). Calling unlock releases the lock and closes f.
+func LockOpen(f *os.File) (unlock func(), err error) {
+	if err := lock(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	return func() { f.Close() }, nil
+}

@@ -1,6 +1,7 @@
 package safefs
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -42,6 +43,32 @@ func (d *Dir) Open(name string) (*os.File, error) {
 	}
 	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
+		return nil, err
+	}
+	now, err := statRegular(f, d.name(name))
+	if err != nil {
+		return nil, err
+	}
+	if !os.SameFile(fi, now) {
+		f.Close()
+		return nil, fmt.Errorf("%s changed while it was being opened", d.name(name))
+	}
+	return f, nil
+}
+
+// OpenRW opens the regular file name in the folder for reading and
+// writing, creating it with perm when it does not exist. Like [Dir.Open]
+// it refuses a symlink, a FIFO, a device or a folder there.
+func (d *Dir) OpenRW(name string, perm os.FileMode) (*os.File, error) {
+	f, err := d.root.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+	if err == nil || !errors.Is(err, fs.ErrExist) {
+		return f, err
+	}
+	fi, err := d.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if f, err = d.root.OpenFile(name, os.O_RDWR|syscall.O_NONBLOCK, 0); err != nil {
 		return nil, err
 	}
 	now, err := statRegular(f, d.name(name))

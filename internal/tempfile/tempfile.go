@@ -65,3 +65,27 @@ func Write(dir, pattern string, data []byte, place func(tmp string) error) error
 	}
 	return place(tmp)
 }
+
+// WriteIn writes data to name in the folder root through a temporary file
+// (named by [Name]) that is synced and renamed over name, so no reader sees
+// half a file. Nothing on the way follows a symlink: root holds the folder,
+// and a symlink at name is replaced, not written through.
+func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
+	tmp := Name(name)
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	defer root.Remove(tmp)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return root.Rename(tmp, name)
+}
