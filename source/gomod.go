@@ -67,7 +67,11 @@ func (f *Fetcher) goModule(ctx context.Context, ref, pkg, version string, pin *P
 		var e goModuleEntry
 		if readJSON(index, &e) == nil {
 			if p, ok := f.haveProgram(e.SHA256); ok {
-				return p, Pin{Source: "go", Ref: ref, Resolved: e.Resolved, Go: e.Go, SHA256: e.SHA256}, nil
+				got := Pin{Source: "go", Ref: ref, Resolved: e.Resolved, Go: e.Go, SHA256: e.SHA256}
+				if err := matchGoPin(pin, got); err != nil {
+					return "", Pin{}, err
+				}
+				return p, got, nil
 			}
 		}
 	}
@@ -84,13 +88,24 @@ func (f *Fetcher) goModule(ctx context.Context, ref, pkg, version string, pin *P
 		return "", Pin{}, err
 	}
 	got := Pin{Source: "go", Ref: ref, Resolved: resolved, Go: gover, SHA256: sum}
-	if pin != nil && pin.Go == gover && pin.SHA256 != sum {
-		return "", Pin{}, &MismatchError{Ref: ref, Want: "sha256:" + pin.SHA256 + " (built by " + pin.Go + ")", Got: "sha256:" + sum}
-	}
 	if exact {
 		_ = writeJSON(index, goModuleEntry{Resolved: resolved, Go: gover, SHA256: sum})
 	}
+	if err := matchGoPin(pin, got); err != nil {
+		return "", Pin{}, err
+	}
 	return p, got, nil
+}
+
+// matchGoPin refuses a program that the Go version of the pin built from
+// the pinned module version but that differs from the pin: Go builds with
+// -trimpath are reproducible, so the sources differ. Another Go version
+// builds other bytes; that is no mismatch, and the caller updates the pin.
+func matchGoPin(pin *Pin, got Pin) error {
+	if pin == nil || pin.Go != got.Go || pin.SHA256 == got.SHA256 {
+		return nil
+	}
+	return &MismatchError{Ref: got.Ref, Want: "sha256:" + pin.SHA256 + " (built by " + pin.Go + ")", Got: "sha256:" + got.SHA256}
 }
 
 // goInstall builds pkgAt (package@version) for wasip1 the way 'go install'
