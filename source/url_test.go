@@ -1,6 +1,7 @@
 package source_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -144,5 +147,90 @@ func TestDamagedProgramIsFetchedAgain(t *testing.T) {
 	}
 	if n := srv.requests.Load(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// TestURLPinMismatch: a lock that pins another archive digest, another
+// program inside it, or another URL stops the fetch with a MismatchError.
+func TestURLPinMismatch(t *testing.T) {
+	prog := probe(t)
+	ar := targz(t, member{name: "p.wasm", body: string(prog)})
+	srv := serve(t, map[string]http.HandlerFunc{"/a.tgz": bytesHandler(ar)})
+	f := &source.Fetcher{Dir: t.TempDir()}
+	spec := source.Spec{URL: srv.URL + "/a.tgz", SHA256: digest(ar), File: "p.wasm"}
+	_, good, err := f.Fetch(context.Background(), spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := strings.Repeat("0", 64)
+	pins := map[string]source.Pin{
+		"program":    {Source: "url", Ref: good.Ref, Resolved: good.Resolved, SHA256: zero},
+		"archive":    {Source: "url", Ref: good.Ref, Resolved: "sha256:" + zero, SHA256: good.SHA256},
+		"url":        {Source: "url", Ref: srv.URL + "/other.tgz#p.wasm", Resolved: good.Resolved, SHA256: good.SHA256},
+		"source key": {Source: "oci", Ref: good.Ref, Resolved: good.Resolved, SHA256: good.SHA256},
+	}
+	for name, pin := range pins {
+		_, _, err := f.Fetch(context.Background(), spec, &pin)
+		var me *source.MismatchError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), "wasmtasks lock") {
+			t.Errorf("%s: got %v, want a mismatch", name, err)
+		}
+	}
+}
+
+// TestDownloadProgress: a download that takes over a second ends with one
+// line of bytes and rate on a writer that is not a terminal.
+func TestDownloadProgress(t *testing.T) {
+	prog := probe(t)
+	srv := serve(t, map[string]http.HandlerFunc{"/slow": func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(prog)))
+		w.Write(prog[:10])
+		w.(http.Flusher).Flush()
+		time.Sleep(1100 * time.Millisecond)
+		w.Write(prog[10:])
+	}})
+	var out bytes.Buffer
+	f := &source.Fetcher{Dir: t.TempDir(), Progress: &out}
+	if _, _, err := f.Fetch(context.Background(), source.Spec{URL: srv.URL + "/slow", SHA256: digest(prog)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("download %s/slow: %s of %s, ", srv.URL, bytesize.Format(int64(len(prog))), bytesize.Format(int64(len(prog))))
+	if s := out.String(); !strings.HasPrefix(s, want) || !strings.HasSuffix(s, "/s\n") || strings.Count(s, "\n") != 1 {
+		t.Errorf("progress %q, want one line starting %q", s, want)
+	}
+}
+
+// TestConcurrentFetches: processes or goroutines that obtain the same
+// program at once all succeed and get the same file.
+func TestConcurrentFetches(t *testing.T) {
+	prog := probe(t)
+	ar := zipOf(t, member{name: "bin/p.wasm", body: string(prog)}, member{name: "share/x", body: "x"})
+	srv := serve(t, map[string]http.HandlerFunc{"/p.wasm": bytesHandler(prog), "/a.zip": bytesHandler(ar)})
+	dir := t.TempDir()
+	specs := []source.Spec{
+		{URL: srv.URL + "/p.wasm", SHA256: digest(prog)},
+		{URL: srv.URL + "/a.zip", SHA256: digest(ar), File: "bin/p.wasm"},
+	}
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			f := &source.Fetcher{Dir: dir}
+			path, _, err := f.Fetch(context.Background(), specs[i%2], nil)
+			if err == nil {
+				_, err = f.ArchiveDir(context.Background(), specs[1], "share")
+			}
+			if b, _ := os.ReadFile(path); err == nil && digest(b) != digest(prog) {
+				err = fmt.Errorf("%s holds other bytes", path)
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Errorf("left: %v", left)
 	}
 }
