@@ -26,6 +26,9 @@ func (f *Fetcher) fetchURL(ctx context.Context, spec Spec, pin *Pin) (string, Pi
 	}
 	got := Pin{Source: "url", Ref: ref, Resolved: "sha256:" + want}
 	if spec.File == "" {
+		if pin != nil && pin.SHA256 != want {
+			return "", Pin{}, &MismatchError{Ref: ref, Want: "program sha256:" + pin.SHA256, Got: "sha256:" + want + " in the task file"}
+		}
 		got.SHA256 = want
 		p, err := f.urlProgram(ctx, spec.URL, want)
 		return p, got, err

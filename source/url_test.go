@@ -155,7 +155,7 @@ func TestDamagedProgramIsFetchedAgain(t *testing.T) {
 func TestURLPinMismatch(t *testing.T) {
 	prog := probe(t)
 	ar := targz(t, member{name: "p.wasm", body: string(prog)})
-	srv := serve(t, map[string]http.HandlerFunc{"/a.tgz": bytesHandler(ar)})
+	srv := serve(t, map[string]http.HandlerFunc{"/a.tgz": bytesHandler(ar), "/p.wasm": bytesHandler(prog)})
 	f := &source.Fetcher{Dir: t.TempDir()}
 	spec := source.Spec{URL: srv.URL + "/a.tgz", SHA256: digest(ar), File: "p.wasm"}
 	_, good, err := f.Fetch(context.Background(), spec, nil)
@@ -169,8 +169,14 @@ func TestURLPinMismatch(t *testing.T) {
 		"url":        {Source: "url", Ref: srv.URL + "/other.tgz#p.wasm", Resolved: good.Resolved, SHA256: good.SHA256},
 		"source key": {Source: "oci", Ref: good.Ref, Resolved: good.Resolved, SHA256: good.SHA256},
 	}
+	plain := source.Spec{URL: srv.URL + "/p.wasm", SHA256: digest(prog)}
+	pins["program of a plain URL"] = source.Pin{Source: "url", Ref: plain.URL, Resolved: "sha256:" + digest(prog), SHA256: zero}
 	for name, pin := range pins {
-		_, _, err := f.Fetch(context.Background(), spec, &pin)
+		s := spec
+		if strings.HasPrefix(name, "program of a plain") {
+			s = plain
+		}
+		_, _, err := f.Fetch(context.Background(), s, &pin)
 		var me *source.MismatchError
 		if !errors.As(err, &me) || !strings.Contains(err.Error(), "wasmtasks lock") {
 			t.Errorf("%s: got %v, want a mismatch", name, err)
