@@ -41,8 +41,8 @@ func Examples() error {
 // (among them the check that no file over 1 MiB is tracked outside
 // testdata); then the binding's and runner's tests again with a garbage
 // collection at every use of a C pointer (the wasmtasks_gcdebug tag), and a
-// short fuzzing of the task-file parser, variable expansion and the program
-// loader.
+// short fuzzing of the task-file parser, variable expansion, archive
+// unpacking and the program loader.
 func Test() error {
 	mg.Deps(Deps)
 	if err := crossVet(); err != nil {
@@ -54,6 +54,7 @@ func Test() error {
 		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzParse", "-fuzztime", "15s", "-fuzzminimizetime", "1x"},
 		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzExpand", "-fuzztime", "10s", "-fuzzminimizetime", "1x"},
 		{"test", "./tasks", "-run", "^$", "-fuzz", "FuzzGlob", "-fuzztime", "10s", "-fuzzminimizetime", "1x"},
+		{"test", "./source", "-run", "^$", "-fuzz", "FuzzUnpack", "-fuzztime", "10s", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of
 		// times; without this limit the short run does little else.
 		{"test", "./runner", "-run", "^$", "-fuzz", "FuzzLoad", "-fuzztime", "15s", "-fuzzminimizetime", "1x"},
