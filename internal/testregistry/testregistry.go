@@ -38,6 +38,7 @@ type Registry struct {
 	// User and Password are the basic-auth account, empty without auth.
 	User, Password string
 
+	dir  string // the registry's storage root
 	cmd  *exec.Cmd
 	done chan struct{}
 }
@@ -76,7 +77,7 @@ func start(tb testing.TB, withAuth bool) *Registry {
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("testregistry: start %s: %v", Binary, err)
 	}
-	r := &Registry{cmd: cmd, done: make(chan struct{})}
+	r := &Registry{dir: filepath.Join(dir, "data"), cmd: cmd, done: make(chan struct{})}
 	addr := make(chan string, 1)
 	go func() {
 		readLog(tb, logs, addr)
