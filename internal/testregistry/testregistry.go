@@ -132,7 +132,10 @@ func readLog(tb testing.TB, logs io.Reader, addr chan<- string) {
 		var line struct{ Msg string }
 		if json.Unmarshal(sc.Bytes(), &line) == nil {
 			if a, ok := strings.CutPrefix(line.Msg, "listening on "); ok {
-				addr <- a
+				select {
+				case addr <- a:
+				default: // only the first address counts
+				}
 				continue
 			}
 		}
