@@ -30,12 +30,9 @@ const (
 	ociLayerType  = "application/wasm"
 )
 
-// Bounds on what a registry may make us read: a manifest is a few hundred
-// bytes, a program at most ociMaxLayer.
-const (
-	ociMaxManifest = 4 << 20
-	ociMaxLayer    = 1 << 30
-)
+// ociMaxManifest bounds a manifest, which for a wasm artifact is a few
+// hundred bytes; a program layer is bounded by maxProgram.
+const ociMaxManifest = 4 << 20
 
 func init() { fetchOCI = fetchOCIArtifact }
 
@@ -107,6 +104,9 @@ func parseOCI(name string) (registry.Reference, error) {
 func ociTarget(name string, ref registry.Reference, pin *Pin) (string, error) {
 	if pin == nil || pin.Resolved == "" {
 		return ref.Reference, nil
+	}
+	if _, err := digest.Parse(pin.Resolved); err != nil {
+		return "", failf(ErrSpec, name, err, "oci: the lock pins %q, not a manifest digest; run 'wasmtasks lock' to pin it again", pin.Resolved)
 	}
 	if d, err := ref.Digest(); err == nil && d.String() != pin.Resolved {
 		return "", &MismatchError{Ref: name, Want: "manifest " + pin.Resolved, Got: "manifest " + d.String()}
@@ -186,8 +186,8 @@ func wasmLayer(name, mediaType string, body []byte) (ocispec.Descriptor, error) 
 		return fail("layer media type %q", m.Layers[0].MediaType)
 	case m.Layers[0].Digest.Validate() != nil:
 		return fail("layer digest %q", m.Layers[0].Digest)
-	case m.Layers[0].Size < 0 || m.Layers[0].Size > ociMaxLayer:
-		return ocispec.Descriptor{}, failf(ErrDownload, name, nil, "oci: the program layer is %d bytes, more than the %d bytes (1 GiB) wasmtasks accepts", m.Layers[0].Size, ociMaxLayer)
+	case m.Layers[0].Size < 0 || m.Layers[0].Size > maxProgram:
+		return ocispec.Descriptor{}, failf(ErrDownload, name, nil, "oci: the program layer is %d bytes, more than the %d bytes wasmtasks accepts", m.Layers[0].Size, maxProgram)
 	}
 	return m.Layers[0], nil
 }

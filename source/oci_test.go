@@ -227,6 +227,11 @@ func TestOCIPinMismatch(t *testing.T) {
 			t.Log(err)
 		})
 	}
+	// A lock whose manifest digest is not a digest is refused, not sent.
+	bad := source.Pin{Source: "oci", Ref: ref, Resolved: "1.0", SHA256: sum(prog)}
+	if _, _, err := ociFetcher(t).Fetch(context.Background(), source.Spec{OCI: ref}, &bad); !errors.Is(err, source.ErrSpec) {
+		t.Errorf("pin resolved to %q: err = %v, want ErrSpec", bad.Resolved, err)
+	}
 	// A sha256: in the task file pins the program itself, also when the
 	// lock's pin and the pinned program in the store say otherwise.
 	f := ociFetcher(t)
