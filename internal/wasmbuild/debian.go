@@ -8,11 +8,17 @@ import (
 	"strings"
 )
 
-// EnsureDebian installs the Debian packages that compile C to WASI when
-// they are missing and this process can (it runs as root and apt-get
-// exists); otherwise it returns an error giving the exact command to run.
+// TestPackages are the Debian packages the tests need besides the C
+// toolchain: docker-registry is the real OCI registry that
+// internal/testregistry starts on loopback.
+const TestPackages = "docker-registry"
+
+// EnsureDebian installs the Debian packages that compile C to WASI and
+// those the tests need when they are missing and this process can (it runs
+// as root and apt-get exists); otherwise it returns an error giving the
+// exact command to run.
 func EnsureDebian(log io.Writer) error {
-	missing := missingDebian(strings.Fields(DebianPackages))
+	missing := missingDebian(strings.Fields(DebianPackages + " " + TestPackages))
 	if len(missing) == 0 {
 		return nil
 	}
