@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // goSettings are the variables that change what the go command builds from
@@ -78,7 +78,7 @@ func (f *Fetcher) goEnvFile() []byte {
 		}
 		file = filepath.Join(dir, "go", "env")
 	}
-	b, _ := fileutil.ReadRegular(file, 1<<20, false)
+	b, _ := safefs.ReadRegular(file, 1<<20, false)
 	return b
 }
 

@@ -13,7 +13,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // exactVersion matches a semantic version or pseudo-version: what a module
@@ -129,7 +129,7 @@ func (f *Fetcher) goInstall(ctx context.Context, goPath, ref, pkgAt string) ([]b
 	if err != nil {
 		return nil, "", failf(ErrBuild, ref, err, "go install made no program")
 	}
-	b, err := fileutil.ReadRegular(bin, maxProgram, true)
+	b, err := safefs.ReadRegular(bin, maxProgram, true)
 	return b, ge.GOVERSION, err
 }
 
@@ -152,7 +152,7 @@ func (f *Fetcher) goIndexPath(kind, what, toolchain string) string {
 }
 
 func readJSON(path string, v any) error {
-	b, err := fileutil.ReadRegular(path, 64<<20, true)
+	b, err := safefs.ReadRegular(path, 64<<20, true)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func TestGoModuleThroughRealProxy(t *testing.T) {
 
 	work := t.TempDir()
 	os.WriteFile(filepath.Join(work, "calc.y"), []byte(grammar), 0o644)
-	eng, err := runner.NewEngine(runner.Options{CacheDir: t.TempDir()})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

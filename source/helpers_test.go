@@ -121,7 +121,7 @@ func zipOf(t testing.TB, ms ...member) []byte {
 // returns what it printed.
 func runProgram(t *testing.T, path string, args ...string) string {
 	t.Helper()
-	eng, err := runner.NewEngine(runner.Options{CacheDir: t.TempDir()})
+	eng, err := runner.NewEngine(runner.Options{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // LockName is the lock file's name, beside the task file.
@@ -39,7 +39,7 @@ type lockFile struct {
 // matches fs.ErrNotExist: the caller decides whether that means "write
 // one".
 func ReadLock(path string) (*Lock, error) {
-	b, err := fileutil.ReadRegular(path, 64<<20, false)
+	b, err := safefs.ReadRegular(path, 64<<20, false)
 	if err != nil {
 		return nil, fmt.Errorf("source: lock: %w", err)
 	}

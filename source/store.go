@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
-	"github.com/wasmtasks/wasmtasks/internal/fileutil"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
 
@@ -54,7 +54,7 @@ func verifyStamped(path, hexsum string) (bool, error) {
 		return false, err
 	}
 	if !fi.Mode().IsRegular() {
-		return false, fmt.Errorf("%s: %w", path, fileutil.ErrNotRegular)
+		return false, fmt.Errorf("%s: %w", path, safefs.ErrNotRegular)
 	}
 	st := filestamp.Of(fi)
 	if old, err := readStamp(path + ".stamp"); err == nil && st.Reliable() && old == st {
@@ -73,7 +73,7 @@ func verifyStamped(path, hexsum string) (bool, error) {
 
 func readStamp(path string) (filestamp.Stamp, error) {
 	var st filestamp.Stamp
-	b, err := fileutil.ReadRegular(path, 4096, true)
+	b, err := safefs.ReadRegular(path, 4096, true)
 	if err == nil {
 		err = json.Unmarshal(b, &st)
 	}
@@ -81,7 +81,7 @@ func readStamp(path string) (filestamp.Stamp, error) {
 }
 
 func hashFile(path string) (string, error) {
-	file, _, err := fileutil.OpenRegular(path, true)
+	file, _, err := safefs.OpenRegular(path, true)
 	if err != nil {
 		return "", err
 	}
