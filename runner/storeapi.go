@@ -85,6 +85,13 @@ func CheckWritable(path, storeDir string) error {
 	return store.CheckWritable(path, storeDir, key)
 }
 
+// CheckReadable refuses a path a program may read (a read-only folder)
+// when it holds the store key, with an error matching [ErrUnsafeStore].
+func CheckReadable(path string) error {
+	key, _ := store.KeyFile()
+	return store.CheckReadable(path, key)
+}
+
 // StoreDir returns the folder of the engine's store of compiled code, or ""
 // when it has none (Options.NoStore, or a folder it could not open).
 func (e *Engine) StoreDir() string {

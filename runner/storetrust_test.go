@@ -147,3 +147,25 @@ func TestMountOverStoreIsRefused(t *testing.T) {
 		t.Errorf("read-only mount of the store's folder: %v", err)
 	}
 }
+
+// TestKeyIsNotReadable mounts the folder of the store key read-only: a
+// guest that reads the key can forge entries that the store would load,
+// so the run is refused before the guest starts.
+func TestKeyIsNotReadable(t *testing.T) {
+	keys := t.TempDir()
+	os.Chmod(keys, 0o700)
+	key := filepath.Join(keys, "team.key")
+	if err := os.WriteFile(key, []byte(strings.Repeat("ab", 32)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("WASMTASKS_STORE_KEY_FILE", key)
+	eng := storeEngine(t, filepath.Join(t.TempDir(), "store"), nil)
+	cmd := eng.Command(testprog.Module(t, "probe"), "read", "/k/team.key")
+	cmd.Dirs = []Dir{{Host: keys, Guest: "/k", ReadOnly: true}}
+	out := new(bytes.Buffer)
+	cmd.Stdout = out
+	_, err := cmd.Run(context.Background())
+	if !errors.Is(err, ErrUnsafeStore) || strings.Contains(out.String(), "abab") {
+		t.Fatalf("got %v, guest printed %q; want ErrUnsafeStore and no key", err, out.String())
+	}
+}

@@ -26,19 +26,26 @@ func (p *Project) StoreDir(flag string) (string, error) {
 // CheckStore refuses a task file that would let a program write into the
 // store of compiled code in storeDir, or replace the store key:
 // a read-write folder that contains either or lies inside the store, or an
-// output file in the store or over the key. Code planted there would run
+// output file in the store or over the key; and a read-only folder that
+// holds the key, which a program could read and pass on. Code planted there would run
 // as the user in every later process. The errors carry the task file's
 // line and column and exit with status 2.
 func (p *Project) CheckStore(storeDir string) error {
 	var errs schema.Errors
 	check := func(what string, path string, pos schema.Pos) {
-		if err := runner.CheckWritable(path, storeDir); err != nil {
+		err := runner.CheckWritable(path, storeDir)
+		if what == "read-only folder" {
+			err = runner.CheckReadable(path)
+		}
+		if err != nil {
 			errs = append(errs, &schema.Error{File: p.File.Path, Line: pos.Line, Col: pos.Col, Msg: fmt.Sprintf("%s %v", what, err)})
 		}
 	}
 	checkAll := func(dirs []*schema.Dir, outs ...*schema.Output) {
 		for _, d := range dirs {
-			if !d.ReadOnly {
+			if d.ReadOnly {
+				check("read-only folder", d.Host.Abs, d.Pos)
+			} else {
 				check("read-write folder", d.Host.Abs, d.Pos)
 			}
 		}

@@ -110,8 +110,9 @@ tasks:
 }
 
 // TestTaskFilesThatExposeTheStore lists the ways a task file can let a
-// program write into the store or replace its key; each is refused, at
-// the line of the offending entry, and a read-only mount is not.
+// program write into the store or replace its key, or read the key; each
+// is refused, at the line of the offending entry, and a read-only mount of
+// the store is not.
 func TestTaskFilesThatExposeTheStore(t *testing.T) {
 	cases := []struct {
 		name, entry string
@@ -124,7 +125,8 @@ func TestTaskFilesThatExposeTheStore(t *testing.T) {
 		{"mount contains key", "dirs: [{host: keys, guest: /p}]", 8, 12},
 		{"stdout into store", "stdout: {file: .cache/v2/x.cwasm}", 8, 20},
 		{"stderr over key", "stderr: {file: keys/team.key}", 8, 20},
-		{"read-only mount", "dirs: [{host: ., guest: /p, readonly: true}]", 0, 0},
+		{"read-only mount holds key", "dirs: [{host: ., guest: /p, readonly: true}]", 8, 12},
+		{"read-only mount of the store", "dirs: [{host: .cache, guest: /p, readonly: true}]", 0, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,7 +19,18 @@ func CheckWritable(path, storeDir, keyFile string) error {
 	case within(p, s):
 		return unsafef("%s is inside the store of compiled code %s, so a program could plant code that later runs as you; use a folder or file outside the store", path, storeDir)
 	case keyFile != "" && within(realPath(keyFile), p):
-		return unsafef("%s holds the store key %s, so a program could replace it; mount it read-only, use a path that does not hold the key, or keep the key elsewhere ($%s)", path, keyFile, EnvKeyFile)
+		return unsafef("%s holds the store key %s, so a program could replace it; use a path that does not hold the key, or keep the key elsewhere ($%s)", path, keyFile, EnvKeyFile)
+	}
+	return nil
+}
+
+// CheckReadable returns an error wrapping [ErrUnsafe] when a program that
+// may read path could read the store key: whoever holds the key can forge
+// entries that the store then loads as native code, so a guest must not
+// learn it, even through a read-only folder.
+func CheckReadable(path, keyFile string) error {
+	if keyFile != "" && within(realPath(keyFile), realPath(path)) {
+		return unsafef("%s holds the store key %s, so a program could read it and forge compiled code; use a path that does not hold the key, or keep the key elsewhere ($%s)", path, keyFile, EnvKeyFile)
 	}
 	return nil
 }
