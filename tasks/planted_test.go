@@ -244,3 +244,50 @@ tasks:
 		t.Errorf("no warning that the run could not be recorded:\n%s", o.stderr)
 	}
 }
+
+// TestNeighboursSymlinkIsNotFollowed is the shared-machine attack: another
+// user (nobody) plants, in a shared folder, a symlink to the victim's
+// private folder and one to a private file; a task file that names them as
+// a mount and an output file must not reach either.
+func TestNeighboursSymlinkIsNotFollowed(t *testing.T) {
+	shared, victim := t.TempDir(), t.TempDir()
+	os.Chmod(shared, 0o1777)
+	os.Chmod(victim, 0o700)
+	precious := filepath.Join(victim, "precious.txt")
+	os.WriteFile(precious, []byte("precious\n"), 0o600)
+	for link, target := range map[string]string{"mnt": victim, "out.log": precious} {
+		p := filepath.Join(shared, link)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Lchown(p, 65534, 65534); err != nil {
+			t.Fatalf("this test plays another user with chown (run as root): %v", err)
+		}
+	}
+	p, _ := projectWith(t, strings.NewReplacer("SHARED", shared).Replace(`
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  mount:
+    component: probe
+    args: [write, /v/planted.txt, x]
+    dirs: [{host: SHARED/mnt, guest: /v}]
+  output:
+    component: probe
+    args: [args, x]
+    stdout: {file: SHARED/out.log}
+`))
+	o := runTasks(t, p, Options{Jobs: 1, KeepGoing: true})
+	for _, task := range []string{"mount", "output"} {
+		if err := o.taskErr(task); !errors.Is(err, safefs.ErrPlanted) {
+			t.Errorf("%s: got %v, want safefs.ErrPlanted", task, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(victim, "planted.txt")); err == nil {
+		t.Error("the task wrote into the victim's private folder")
+	}
+	if b, _ := os.ReadFile(precious); string(b) != "precious\n" {
+		t.Errorf("the private file now holds %q", b)
+	}
+}

@@ -30,18 +30,40 @@ var ErrPlanted = errors.New("planted symlink")
 // ELOOP does.
 const maxLinks = 40
 
-// PlantedError refuses a symlink that lies inside a root.
+// PlantedError refuses a symlink that lies inside a root, or that another
+// user made.
 type PlantedError struct {
-	Link string // the symlink, as a real path
-	Root string // the root it lies in
+	Link  string // the symlink, as a real path
+	Root  string // the root it lies in, or ""
+	Owner string // the other user who made it, when that is why
 }
 
 func (e *PlantedError) Error() string {
+	if e.Owner != "" {
+		return fmt.Sprintf("%s is a symlink made by %s, another user; wasmtasks follows only your own symlinks and root's, so that no one can lead a folder or file of a task elsewhere; name the real path instead", e.Link, e.Owner)
+	}
 	name := e.Link
 	if rel, err := filepath.Rel(e.Root, e.Link); err == nil {
 		name = filepath.ToSlash(rel)
 	}
 	return fmt.Sprintf("%s is a symlink inside %s; a task could have planted it, so wasmtasks does not follow symlinks inside the project or a read-write folder; name the real path instead", name, e.Root)
+}
+
+// checkLinkOwner refuses a symlink that another user made: in a shared
+// folder such as /tmp a neighbour's link could lead a mount or an output
+// file into the user's private folders (the rule the kernel's
+// protected_symlinks applies in sticky folders, here everywhere). Links of
+// the user and of root are followed.
+func checkLinkOwner(cur *os.Root, name, link string) error {
+	fi, err := cur.Lstat(name)
+	if err != nil {
+		return err
+	}
+	uid, ok := Owner(fi)
+	if !ok || uid == 0 || uid == os.Getuid() {
+		return nil
+	}
+	return &PlantedError{Link: link, Owner: UserName(uid)}
 }
 
 // Is makes errors.Is(err, ErrPlanted) true.
@@ -165,6 +187,9 @@ func (g *Guard) walk(path string, create bool) (d *Dir, next string, err error) 
 func (g *Guard) follow(cur *os.Root, real, name string) (string, error) {
 	link := filepath.Join(real, name)
 	if err := g.check(link); err != nil {
+		return "", err
+	}
+	if err := checkLinkOwner(cur, name, link); err != nil {
 		return "", err
 	}
 	target, err := cur.Readlink(name)
