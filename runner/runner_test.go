@@ -278,3 +278,22 @@ func TestHeapBeyondAdapterMemory(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedStdoutAndStderr gives one buffer as both streams, as os/exec
+// allows: the two copiers must take turns (the race detector watches).
+func TestSharedStdoutAndStderr(t *testing.T) {
+	eng := newEngine(t)
+	for kind, path := range probes(t) {
+		t.Run(kind, func(t *testing.T) {
+			var buf bytes.Buffer
+			cmd := eng.Command(path, "both", "2000")
+			cmd.Stdout, cmd.Stderr = &buf, &buf
+			if _, err := cmd.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(buf.String(), "\n"); n != 4000 {
+				t.Errorf("got %d lines, want 4000", n)
+			}
+		})
+	}
+}

@@ -155,6 +155,27 @@ type guardedWriter struct {
 	shut bool
 }
 
+// guardFor returns the guard of w: stdout and stderr that are the same
+// writer share one, so that one Write at a time reaches it, as os/exec
+// promises for a shared Stdout and Stderr.
+func (st *streams) guardFor(w io.Writer) *guardedWriter {
+	for _, g := range st.outputs {
+		if sameWriter(g.w, w) {
+			return g
+		}
+	}
+	g := &guardedWriter{w: w}
+	st.outputs = append(st.outputs, g)
+	return g
+}
+
+// sameWriter reports whether a and b are the same writer; writers of
+// types that cannot be compared are never the same.
+func sameWriter(a, b io.Writer) (same bool) {
+	defer func() { _ = recover() }()
+	return a == b
+}
+
 // errAbandoned stops the copier of an abandoned run's output.
 var errAbandoned = errors.New("run abandoned")
 
@@ -200,8 +221,7 @@ func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string,
 	if err != nil {
 		return false, "", err
 	}
-	g := &guardedWriter{w: w}
-	st.outputs = append(st.outputs, g)
+	g := st.guardFor(w)
 	st.copiers.Add(1)
 	go func() {
 		defer st.copiers.Done()

@@ -109,6 +109,17 @@ static int cmd_lines(long n, const char *tag) {
   return 0;
 }
 
+// both writes N lines to stdout and N to stderr, alternating, each
+// flushed at once: two streams written at the same time.
+static int cmd_both(long n) {
+  for (long i = 0; i < n; i++) {
+    printf("out %ld\n", i);
+    fflush(stdout);
+    fprintf(stderr, "err %ld\n", i);
+  }
+  return 0;
+}
+
 // fill takes MiB of heap in one block and writes every byte of it, then
 // prints: with the heap grown past the adapter's memory, this shows that
 // the two do not overlap.
@@ -195,6 +206,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(cmd, "interval") && argc == 3) return cmd_interval(atol(argv[2]));
+  if (!strcmp(cmd, "both") && argc == 3) return cmd_both(atol(argv[2]));
   if (!strcmp(cmd, "lines") && argc == 4) return cmd_lines(atol(argv[2]), argv[3]);
   if (!strcmp(cmd, "fail") && argc == 3) {
     fprintf(stderr, "%s\n", argv[2]);
