@@ -37,11 +37,17 @@ func (d *Dir) Close() error {
 // a FIFO (which would block), a device or a folder is refused with an
 // error matching [ErrNotRegular].
 func (d *Dir) Open(name string) (*os.File, error) {
+	return d.openRegular(name, os.O_RDONLY)
+}
+
+// openRegular opens the existing regular file name with flag, making sure
+// it is the very file Lstat saw: not a symlink, FIFO, device or folder.
+func (d *Dir) openRegular(name string, flag int) (*os.File, error) {
 	fi, err := d.Lstat(name)
 	if err != nil {
 		return nil, err
 	}
-	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := d.root.OpenFile(name, flag|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -64,22 +70,7 @@ func (d *Dir) OpenRW(name string, perm os.FileMode) (*os.File, error) {
 	if err == nil || !errors.Is(err, fs.ErrExist) {
 		return f, err
 	}
-	fi, err := d.Lstat(name)
-	if err != nil {
-		return nil, err
-	}
-	if f, err = d.root.OpenFile(name, os.O_RDWR|syscall.O_NONBLOCK, 0); err != nil {
-		return nil, err
-	}
-	now, err := statRegular(f, d.name(name))
-	if err != nil {
-		return nil, err
-	}
-	if !os.SameFile(fi, now) {
-		f.Close()
-		return nil, fmt.Errorf("%s changed while it was being opened", d.name(name))
-	}
-	return f, nil
+	return d.openRegular(name, os.O_RDWR)
 }
 
 // Lstat returns what name in the folder is, without following it, and

@@ -53,14 +53,7 @@ func Write(dir, pattern string, data []byte, place func(tmp string) error) error
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := writeClose(f, data); err != nil {
 		return err
 	}
 	return place(tmp)
@@ -77,15 +70,21 @@ func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	defer root.Remove(tmp)
-	_, err = f.Write(data)
+	if err := writeClose(f, data); err != nil {
+		return err
+	}
+	return root.Rename(tmp, name)
+}
+
+// writeClose writes data to f, syncs and closes it, and returns the first
+// error.
+func writeClose(f *os.File, data []byte) error {
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return err
-	}
-	return root.Rename(tmp, name)
+	return err
 }
