@@ -46,6 +46,10 @@ func (s Status) String() string {
 
 func (s Status) ok() bool { return s == Ran || s == UpToDate }
 
+// stopped reports a task that an interrupt or a failure elsewhere stopped
+// before it finished: it neither succeeded nor failed.
+func (s Status) stopped() bool { return s == NotRun || s == Cancelled }
+
 // Result is what happened to one task.
 type Result struct {
 	Task   string
@@ -89,6 +93,12 @@ func (s Summary) err(ctx context.Context) error {
 	}
 	if len(failed) > 0 {
 		return &FailedError{Tasks: failed}
+	}
+	for _, r := range s {
+		if r.Status.stopped() {
+			// Never success: a task that did not finish.
+			return &InterruptedError{cause: context.Canceled}
+		}
 	}
 	return nil
 }
