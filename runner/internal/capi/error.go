@@ -11,22 +11,42 @@ import (
 
 // Error is a wasmtime error or trap converted to Go, once, at the boundary.
 type Error struct {
+	// Cause says why the call failed, decided here from what the C API
+	// reports, never from the message.
+	Cause Cause
 	// Message is what went wrong: wasmtime's error and its causes on one line.
 	Message string
 	// Backtrace holds the guest's wasm stack, one frame a line, when the
 	// error happened while wasm was running.
 	Backtrace string
-	// Exited reports that the guest called exit (WASI proc_exit or
-	// wasi:cli/exit); Status is then its exit status.
-	Exited bool
+	// Status is the guest's exit status when Cause is Exited.
 	Status int
-	// Trap reports that the guest trapped (unreachable, out-of-bounds access,
-	// stack overflow, interruption).
-	Trap bool
-	// Interrupted reports that the store's interrupt (see
-	// [Sandbox.SetInterrupt]) stopped the guest.
-	Interrupted bool
+
+	inWasm bool // wasmtime_error_wasm_trace found frames: wasm was running
 }
+
+// Cause is why a call into wasmtime failed. The zero value, Failed, is a
+// failure that nothing tells apart as the guest's own doing.
+type Cause uint8
+
+const (
+	// Failed: wasmtime or the host failed (compiling, linking, settings).
+	Failed Cause = iota
+	// Exited: the guest called exit (WASI proc_exit or wasi:cli/exit), with
+	// [Error.Status]; wasmtime_error_exit_status said so.
+	Exited
+	// Trapped: an instruction of the guest trapped (unreachable,
+	// out-of-bounds access, stack overflow). For a core module, wasmtime
+	// returns a wasm_trap_t for exactly that. For a component, v39's C API
+	// returns only a wasmtime_error_t, whose trap code it does not expose
+	// (wasmtime_trap_code takes a wasm_trap_t), so there every error of the
+	// entry point that carries a wasm backtrace counts: a failure of a host
+	// call beneath the guest's code too.
+	Trapped
+	// Interrupted: the store's interrupt (see [Sandbox.SetInterrupt])
+	// stopped the guest.
+	Interrupted
+)
 
 func (e *Error) Error() string {
 	if e.Backtrace == "" {
@@ -117,13 +137,22 @@ func takeError(p *C.wasmtime_error_t) *Error {
 		// An exit is not worth a message: formatting one resolves the
 		// native backtrace when RUST_BACKTRACE is set, which costs tens of
 		// milliseconds for every program that calls exit(0).
-		return &Error{Message: fmt.Sprintf("exit status %d", int(status)), Exited: true, Status: int(status)}
+		return &Error{Cause: Exited, Message: fmt.Sprintf("exit status %d", int(status)), Status: int(status)}
 	}
 	var msg C.wasm_name_t
 	C.wasmtime_error_message(p, &msg)
-	e := &Error{}
+	e := &Error{inWasm: inWasm(p)}
 	e.Message, e.Backtrace = parseMessage(string(takeByteVec(&msg)))
 	return e
+}
+
+// inWasm reports whether the error stopped wasm code that was running: it
+// carries a wasm backtrace.
+func inWasm(p *C.wasmtime_error_t) bool {
+	var frames C.wasm_frame_vec_t
+	C.wasmtime_error_wasm_trace(p, &frames)
+	defer C.wasm_frame_vec_delete(&frames)
+	return frames.size > 0
 }
 
 // takeTrap converts and frees a wasm_trap_t; nil stays nil.
@@ -139,7 +168,7 @@ func takeTrap(p *C.wasm_trap_t) *Error {
 	if n := len(b); n > 0 && b[n-1] == 0 {
 		b = b[:n-1]
 	}
-	e := &Error{Trap: true}
+	e := &Error{Cause: Trapped}
 	e.Message, e.Backtrace = parseMessage(string(b))
 	return e
 }
