@@ -283,27 +283,27 @@ func (c *Cmd) runGuest(ctx context.Context, g *guest, prog *program, res Result)
 // start functions) or the entry point (stage "run") returned into the exit
 // code and error the caller sees.
 func (c *Cmd) exitResult(ctx context.Context, res Result, stage string, err error) (Result, error) {
-	var ce *capi.Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return res, nil
-	case errors.As(err, &ce) && ce.Exited:
+	}
+	res.ExitCode = -1
+	var ce *capi.Error
+	if !errors.As(err, &ce) {
+		return res, c.errorf("%s: %w", stage, err)
+	}
+	switch {
+	case ce.Cause == capi.Exited:
 		res.ExitCode = ce.Status
 		if ce.Status == 0 {
 			return res, nil
 		}
 		return res, &ExitError{Code: ce.Status, Program: c.Path}
-	case errors.As(err, &ce) && ce.Interrupted:
-		res.ExitCode = -1
+	case ce.Cause == capi.Interrupted:
 		return res, &ExitError{Code: -1, Program: c.Path, cause: ctx.Err()}
-	case stage == "run" && errors.As(err, &ce) && ce.Trap:
-		res.ExitCode = -1
-		msg := strings.TrimPrefix(ce.Error(), "wasm trap: ")
-		return res, c.errorf("%w: %s", ErrTrap, msg)
-	default:
-		res.ExitCode = -1
-		return res, c.errorf("%s: %w", stage, err)
+	case ce.Cause == capi.Trapped && stage == "run":
+		return res, c.errorf("%w", &trapError{err: err})
 	}
+	return res, c.errorf("%s: %w", stage, err)
 }
 
 // errorf prefixes an error with the program's kind and name:

@@ -6,10 +6,19 @@ import (
 	"fmt"
 )
 
-// ErrTrap is wrapped by the error of a guest that trapped: it hit
-// unreachable code, accessed memory out of bounds, overflowed its stack, and
-// so on. The error's text carries wasmtime's message and wasm backtrace.
+// ErrTrap is matched (errors.Is) by the error of a guest that trapped: it
+// hit unreachable code, accessed memory out of bounds, overflowed its stack,
+// or a host call failed beneath its running code. The error's text carries
+// wasmtime's message and the wasm backtrace.
 var ErrTrap = errors.New("wasm trap")
+
+// trapError is the error of a guest that trapped; wasmtime's message says
+// how, and it matches [ErrTrap].
+type trapError struct{ err error }
+
+func (e *trapError) Error() string        { return e.err.Error() }
+func (e *trapError) Unwrap() error        { return e.err }
+func (e *trapError) Is(target error) bool { return target == ErrTrap }
 
 // ExitError reports a guest that exited with a non-zero status, or that was
 // stopped before it finished because its context was cancelled or its

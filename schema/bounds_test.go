@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 )
 
 // generated builds a task file of n tasks; task(i) writes the i-th.
@@ -41,9 +43,8 @@ func TestUnknownDepsAmongManyTasks(t *testing.T) {
 	if len(out) > 20_000 {
 		t.Fatalf("%d bytes of errors; want a bounded report. Start:\n%.2000s", len(out), out)
 	}
-	if !strings.Contains(out, `did you mean "task-00001"?`) || !strings.Contains(out, "more problems") {
-		t.Errorf("report lacks a suggestion or the count of the rest:\n%s", out)
-	}
+	// The report suggests the right name and counts the rest.
+	golden.Check(t, filepath.Join("testdata", "bad", "generated-deps.golden"), []byte(out+"\n"))
 }
 
 // TestLongCycle: a cycle through 10,000 tasks is reported in one short
@@ -55,9 +56,10 @@ func TestLongCycle(t *testing.T) {
 	})
 	es := parseBad(t, data)
 	out := es.Error()
-	if len(es) != 1 || len(out) > 400 || !strings.Contains(out, "10,000 tasks") {
+	if len(es) != 1 || len(out) > 400 {
 		t.Fatalf("want one short error naming the cycle's length, got %d bytes:\n%.2000s", len(out), out)
 	}
+	golden.Check(t, filepath.Join("testdata", "bad", "generated-cycle.golden"), []byte(out+"\n"))
 }
 
 // TestManyCyclesBounded: every task of a long chain depends back on the
@@ -106,7 +108,9 @@ func TestTooManyValuesWithoutAliases(t *testing.T) {
 	b.WriteString("a]\n")
 	es := parseBad(t, []byte(b.String()))
 	out := es.Error()
-	if len(es) != 1 || strings.Contains(out, "alias") || !strings.Contains(out, "values") {
+	if len(es) != 1 {
 		t.Fatalf("got:\n%.2000s", out)
 	}
+	// It counts values and says nothing of aliases.
+	golden.Check(t, filepath.Join("testdata", "bad", "generated-values.golden"), []byte(out+"\n"))
 }

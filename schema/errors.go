@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 )
 
 // Error is one problem in a task file, at a line and column.
@@ -30,9 +32,9 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// ExitStatus is 2: a bad task file is a usage error, the same for the
+// ExitStatus is 2 (exitcode.Usage): a bad task file is a usage error, the same for the
 // wasmtasks command and for mage.
-func (es Errors) ExitStatus() int { return 2 }
+func (es Errors) ExitStatus() int { return exitcode.Usage }
 
 // The bounds of what a report costs to make and to read: a generated file
 // with an error in each of 16,000 tasks must not print 16,000 lines, nor

@@ -15,9 +15,15 @@ func (d *decoder) expand(n *yaml.Node) (string, bool) {
 		return s, true
 	}
 	var b strings.Builder
+	last := "" // the last variable expanded, which a value too long names
 	for {
 		i := strings.IndexByte(s, '$')
 		if i < 0 {
+			// The text after the last variable counts too.
+			if last != "" && b.Len()+len(s) > maxExpanded {
+				d.tooLong(n, last)
+				return "", false
+			}
 			b.WriteString(s)
 			return b.String(), true
 		}
@@ -44,7 +50,7 @@ func (d *decoder) expand(n *yaml.Node) (string, bool) {
 				return "", false
 			}
 			b.WriteString(v)
-			s = s[end+1:]
+			s, last = s[end+1:], name
 		default:
 			d.errorf(n, "bare $ in %q; write ${NAME} to use a variable, or $$ for a literal $", n.Value)
 			return "", false

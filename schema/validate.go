@@ -127,7 +127,10 @@ func (d *decoder) checkCycles(order []*Task, tasks map[string]*Task) {
 			switch at := state[dep.Name]; at {
 			case done:
 			case 0:
-				visit(tasks[dep.Name])
+				// An unknown or empty name (deps: [~]) has its own error.
+				if next := tasks[dep.Name]; next != nil {
+					visit(next)
+				}
 			default:
 				d.errorAt(dep.Pos, "dependency cycle: %s; remove one of these deps", chain(stack[at-1:]))
 			}

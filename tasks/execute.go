@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +16,7 @@ const stderrTail = 10
 
 // execute runs the task's program with its streams connected. It returns
 // the run's result and the last lines the program wrote to stderr.
-func (r *Runner) execute(t *schema.Task, s *spec) (rr runner.Result, lastStderr []string, err error) {
+func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runner.Result, lastStderr []string, err error) {
 	cmd := r.engine.Command(s.program)
 	cmd.Args, cmd.Env, cmd.Dirs, cmd.SHA256 = s.args, s.env, s.dirs, s.sha256
 	cmd.Roots = r.roots
@@ -79,7 +80,7 @@ func (r *Runner) execute(t *schema.Task, s *spec) (rr runner.Result, lastStderr 
 		defer f.Close()
 		cmd.Stdin = f
 	}
-	rr, err = cmd.Run(r.ctx)
+	rr, err = cmd.Run(ctx)
 	err = s.exitStatus(err)
 	ok = err == nil
 	return rr, tl.text(), err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
@@ -105,12 +106,13 @@ func safeDirectory(folder string) bool {
 	return false
 }
 
-// ownerError refuses a task file of another user; it exits with status 2.
+// ownerError refuses a task file of another user; it exits with
+// status 2 (exitcode.Usage).
 type ownerError struct{ msg string }
 
 func (e *ownerError) Error() string        { return e.msg }
 func (e *ownerError) Is(target error) bool { return target == ErrNotOwned }
-func (e *ownerError) ExitStatus() int      { return 2 }
+func (e *ownerError) ExitStatus() int      { return exitcode.Usage }
 
 // relTo shortens p to a path relative to dir when that is shorter, for
 // messages.

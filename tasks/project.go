@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
@@ -103,8 +104,8 @@ func (p *Project) roots() []string {
 }
 
 // UsageError is a mistake in how wasmtasks was called, such as an unknown
-// task name; it exits with status 2.
+// task name; it exits with status 2 (exitcode.Usage).
 type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string   { return e.Msg }
-func (e *UsageError) ExitStatus() int { return 2 }
+func (e *UsageError) ExitStatus() int { return exitcode.Usage }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/schema"
 )
@@ -45,6 +46,10 @@ func (s Status) String() string {
 }
 
 func (s Status) ok() bool { return s == Ran || s == UpToDate }
+
+// stopped reports a task that an interrupt or a failure elsewhere stopped
+// before it finished: it neither succeeded nor failed.
+func (s Status) stopped() bool { return s == NotRun || s == Cancelled }
 
 // Result is what happened to one task.
 type Result struct {
@@ -90,10 +95,16 @@ func (s Summary) err(ctx context.Context) error {
 	if len(failed) > 0 {
 		return &FailedError{Tasks: failed}
 	}
+	for _, r := range s {
+		if r.Status.stopped() {
+			// Never success: a task that did not finish.
+			return &InterruptedError{cause: context.Canceled}
+		}
+	}
 	return nil
 }
 
-// FailedError reports tasks that failed; it exits with status 1.
+// FailedError reports tasks that failed; it exits with status 1 (exitcode.Failed).
 type FailedError struct{ Tasks []string }
 
 func (e *FailedError) Error() string {
@@ -103,16 +114,16 @@ func (e *FailedError) Error() string {
 	return fmt.Sprintf("tasks %s failed", strings.Join(e.Tasks, ", "))
 }
 
-// ExitStatus is 1.
-func (e *FailedError) ExitStatus() int { return 1 }
+// ExitStatus is 1 (exitcode.Failed).
+func (e *FailedError) ExitStatus() int { return exitcode.Failed }
 
 // InterruptedError reports a run stopped by its context (Ctrl-C); it exits
-// with status 130, like a shell does for SIGINT.
+// with status 130 (exitcode.Interrupted), like a shell does for SIGINT.
 type InterruptedError struct{ cause error }
 
 func (e *InterruptedError) Error() string   { return "interrupted" }
 func (e *InterruptedError) Unwrap() error   { return e.cause }
-func (e *InterruptedError) ExitStatus() int { return 130 }
+func (e *InterruptedError) ExitStatus() int { return exitcode.Interrupted }
 
 // why explains a failure in one line.
 func (r Result) why() string {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,8 +49,9 @@ type Options struct {
 }
 
 // Runner runs the tasks of a project. Within one Runner each task runs at
-// most once, however many Run calls ask for it: later calls get the first
-// run's result. A Runner is safe for concurrent use.
+// most once, however many Run calls ask for it (see [Runner.Run]). A Runner
+// keeps no context: each Run call brings its own. A Runner is safe for
+// concurrent use.
 type Runner struct {
 	project   *Project
 	opts      Options
@@ -63,19 +65,31 @@ type Runner struct {
 	outputs   outputLocks   // one task at a time writes an output file
 	budget    *budget       // nil: no memory budget
 
-	ctx    context.Context // cancelled at the first failure unless KeepGoing
-	cancel context.CancelFunc
-
 	mu    sync.Mutex
 	nodes map[string]*node
 }
 
-// node is one task's run within a Runner.
+// node is one task's run within a Runner, shared by every Run call whose
+// plan holds the task while it runs.
 type node struct {
 	task *schema.Task
 	deps []*node
+	prev *node // the stopped run of the same task that this one follows
 	done chan struct{}
 	res  Result
+
+	// ctx stops the task once no Run call waits for it any more.
+	ctx    context.Context
+	cancel context.CancelFunc
+	calls  []*call // the Run calls waiting for it; guarded by Runner.mu
+}
+
+// call is one Run call: its context is cancelled when the caller's is, and
+// at the first failure among its tasks unless KeepGoing.
+type call struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	nodes  []*node
 }
 
 // NewRunner prepares to run the project's tasks.
@@ -115,7 +129,6 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 	}
 	r.guard = safefs.NewGuard(r.roots...)
 	r.state.guard = r.guard
-	r.ctx, r.cancel = context.WithCancel(context.Background())
 	if r.engine == nil {
 		// Without a folder, the engine warns and compiles in memory.
 		dir, _ := p.StoreDir("")
@@ -146,9 +159,14 @@ func (r *Runner) checkStore() error {
 	return r.project.CheckStore(dir)
 }
 
-// Close releases the engine the Runner made. Runs must have finished.
+// Close releases the engine the Runner made. Runs must have returned;
+// Close stops any task still running, as a safety net.
 func (r *Runner) Close() error {
-	r.cancel()
+	r.mu.Lock()
+	for _, n := range r.nodes {
+		n.cancel()
+	}
+	r.mu.Unlock()
 	if r.ownEngine {
 		return r.engine.Close()
 	}
@@ -161,41 +179,92 @@ func (r *Runner) Close() error {
 // was up to date; a [*FailedError] when tasks failed (exit status 1); the
 // context's error wrapped in an [*InterruptedError] when ctx was cancelled
 // (exit status 130).
+//
+// Within one Runner each task runs at most once, however many Run calls
+// ask for it, at once or one after the other: a later call gets the first
+// run's result. Only a task that was stopped, or never started, because
+// every call waiting for it had ended (interrupted, or stopped by a failure
+// of its own) runs again for a later call. A failure stops the other tasks
+// of the calls that wait for the failed task, unless KeepGoing; it does not
+// stop a task that another call still waits for, nor later calls.
 func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 	plan, err := r.project.plan(names)
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, r.cancel)
-	defer stop()
-	nodes := make([]*node, len(plan))
-	for i, t := range plan {
-		nodes[i] = r.start(t)
-	}
-	for _, n := range nodes {
+	c := r.join(ctx, plan)
+	defer c.cancel()
+	for _, n := range c.nodes {
 		<-n.done
 	}
-	sum := make(Summary, len(nodes))
-	for i, n := range nodes {
+	sum := make(Summary, len(c.nodes))
+	for i, n := range c.nodes {
 		sum[i] = n.res
 	}
 	return sum, sum.err(ctx)
 }
 
-// start returns the task's node, starting its run the first time.
-func (r *Runner) start(t *schema.Task) *node {
+// join makes a call that waits for the plan's tasks, starting those that
+// no other call runs. When the call ends, the tasks that only it waited for
+// are stopped.
+func (r *Runner) join(ctx context.Context, plan []*schema.Task) *call {
+	c := &call{}
+	c.ctx, c.cancel = context.WithCancel(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.startLocked(t)
+	for _, t := range plan {
+		n := r.startLocked(ctx, t)
+		n.calls = append(n.calls, c)
+		c.nodes = append(c.nodes, n)
+	}
+	context.AfterFunc(c.ctx, func() { r.leave(c) })
+	return c
 }
 
-func (r *Runner) startLocked(t *schema.Task) *node {
-	if n, ok := r.nodes[t.Name]; ok {
-		return n
+// leave stops every task of the call that no other call waits for.
+func (r *Runner) leave(c *call) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, n := range c.nodes {
+		n.calls = slices.DeleteFunc(n.calls, func(o *call) bool { return o == c })
+		if len(n.calls) == 0 {
+			n.cancel()
+		}
 	}
-	n := &node{task: t, done: make(chan struct{}), res: Result{Task: t.Name}}
+}
+
+// failed stops the calls that wait for n, at its failure.
+func (r *Runner) failed(n *node) {
+	r.mu.Lock()
+	calls := slices.Clone(n.calls)
+	r.mu.Unlock()
+	for _, c := range calls {
+		c.cancel()
+	}
+}
+
+// startLocked returns the task's node, starting its run the first time, or
+// again after a run that was stopped because no call waited for it.
+func (r *Runner) startLocked(ctx context.Context, t *schema.Task) *node {
+	old := r.nodes[t.Name]
+	if old != nil {
+		select {
+		case <-old.done:
+			if !old.res.Status.stopped() {
+				return old
+			}
+			old = nil // stopped before it finished: run it again
+		default:
+			if old.ctx.Err() == nil {
+				return old
+			}
+			// Stopping, as no call waits for it: follow it.
+		}
+	}
+	n := &node{task: t, prev: old, done: make(chan struct{}), res: Result{Task: t.Name}}
+	n.ctx, n.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	for _, d := range t.Deps {
-		n.deps = append(n.deps, r.startLocked(r.project.tasks[d.Name]))
+		n.deps = append(n.deps, r.startLocked(ctx, r.project.tasks[d.Name]))
 	}
 	r.nodes[t.Name] = n
 	go r.runNode(n)
@@ -204,9 +273,21 @@ func (r *Runner) startLocked(t *schema.Task) *node {
 
 func (r *Runner) runNode(n *node) {
 	defer close(n.done)
+	defer n.cancel()
+	if p := n.prev; p != nil {
+		n.prev = nil
+		if <-p.done; !p.res.Status.stopped() {
+			n.res = p.res // it finished before it noticed the stop
+			return
+		}
+	}
 	for _, d := range n.deps {
 		<-d.done
-		if !d.res.Status.ok() {
+		switch {
+		case d.res.Status.stopped():
+			n.res.Status = NotRun
+			return
+		case !d.res.Status.ok():
 			n.res.Status, n.res.Cause = DepFailed, d.task.Name
 			return
 		}
@@ -214,7 +295,7 @@ func (r *Runner) runNode(n *node) {
 	// The memory budget first, in order of arrival, then a job slot: a
 	// task waiting for memory holds no slot that a task without a limit
 	// could use.
-	reserved, err := r.budget.acquire(r.ctx, int64(r.project.spec(n.task).settings.Memory))
+	reserved, err := r.budget.acquire(n.ctx, int64(r.project.spec(n.task).settings.Memory))
 	if err != nil {
 		n.res.Status = NotRun
 		return
@@ -222,23 +303,23 @@ func (r *Runner) runNode(n *node) {
 	defer r.budget.release(reserved)
 	select {
 	case r.slots <- struct{}{}:
-	case <-r.ctx.Done():
+	case <-n.ctx.Done():
 		n.res.Status = NotRun
 		return
 	}
 	defer func() { <-r.slots }()
-	if r.ctx.Err() != nil {
+	if n.ctx.Err() != nil {
 		n.res.Status = NotRun
 		return
 	}
-	n.res = r.runTask(n.task)
+	n.res = r.runTask(n.ctx, n.task)
 	if n.res.Status == Failed && !r.opts.KeepGoing {
-		r.cancel()
+		r.failed(n)
 	}
 }
 
 // runTask runs one task whose dependencies succeeded.
-func (r *Runner) runTask(t *schema.Task) (res Result) {
+func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 	res.Task = t.Name
 	start := time.Now()
 	defer func() { res.Time = time.Since(start) }()
@@ -252,11 +333,11 @@ func (r *Runner) runTask(t *schema.Task) (res Result) {
 		res.Status = UpToDate
 		return res
 	}
-	rr, lastStderr, err := r.execute(t, s)
+	rr, lastStderr, err := r.execute(ctx, t, s)
 	res.Source, res.Stderr = rr.Source, lastStderr
 	res.ExitCode = rr.ExitCode
 	if err != nil {
-		if r.ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			res.Status = Cancelled
 			res.Err = err
 			return res

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -41,7 +42,7 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 	if *max != "" {
 		n, err := bytesize.Parse(*max)
 		if err != nil {
-			return &exitError{status: exitUsage, err: fmt.Errorf("--max: %w", err)}
+			return &exitError{status: exitcode.Usage, err: fmt.Errorf("--max: %w", err)}
 		}
 		maxBytes = n
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/internal/envname"
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
@@ -114,7 +115,7 @@ func execCmd(args []string, stderr io.Writer) error {
 	status := report(err, stderr)
 	b, _ := json.Marshal(rep)
 	fmt.Fprintf(stderr, "%s\n", b)
-	if status == exitOK {
+	if status == exitcode.OK {
 		return nil
 	}
 	return silentExit(status)
@@ -139,12 +140,12 @@ func (f *execFlags) run(args []string, stderr io.Writer) (runner.Result, error) 
 	}
 	eng, err := runner.NewEngine(runner.Options{StoreDir: f.cacheDir, Logger: clilog.New(stderr, "wasmtasks")})
 	if err != nil {
-		return runner.Result{}, &exitError{status: exitUsage, err: err}
+		return runner.Result{}, &exitError{status: exitcode.Usage, err: err}
 	}
 	defer eng.Close()
 	cmd, err := f.command(eng, fs.Arg(0), fs.Args()[1:])
 	if err != nil {
-		return runner.Result{}, &exitError{status: exitUsage, err: err}
+		return runner.Result{}, &exitError{status: exitcode.Usage, err: err}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -228,7 +229,7 @@ type execReport struct {
 // that carries its exit status (see execUsage for the mapping).
 func execOutcome(rr runner.Result, err error) (execReport, error) {
 	var ee *runner.ExitError
-	var se statusError
+	var se exitcode.Error
 	fail := func(reason string, status int, err error) (execReport, error) {
 		return execReport{Reason: reason, Error: err.Error(), Status: status}, &exitError{status: status, err: err}
 	}
@@ -237,14 +238,14 @@ func execOutcome(rr runner.Result, err error) (execReport, error) {
 		code := 0
 		return execReport{ExitCode: &code, Reason: "exit"}, nil
 	case errors.Is(err, context.DeadlineExceeded):
-		return fail("timeout", exitTimeout, err)
+		return fail("timeout", exitcode.Timeout, err)
 	case errors.Is(err, context.Canceled):
-		return fail("interrupt", exitSignal, errors.New("interrupted"))
+		return fail("interrupt", exitcode.Interrupted, errors.New("interrupted"))
 	case errors.As(err, &ee):
 		code := ee.ExitCode()
 		return execReport{ExitCode: &code, Reason: "exit", Status: code}, silentExit(code)
 	case errors.Is(err, runner.ErrTrap):
-		return fail("trap", exitTrap, err)
+		return fail("trap", exitcode.Trapped, err)
 	case errors.As(err, &se):
 		// Bad flags or usage: already worded, and the flag package has
 		// printed its own message when there is none.
@@ -256,8 +257,8 @@ func execOutcome(rr runner.Result, err error) (execReport, error) {
 	case rr.Run > 0:
 		// The program started and the runtime stopped it with an error:
 		// wasmtime turns a module's exit status of 126 or more into one.
-		return fail("error", exitFailed, err)
+		return fail("error", exitcode.Failed, err)
 	default:
-		return fail("error", exitUsage, err)
+		return fail("error", exitcode.Usage, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 )
 
@@ -35,8 +36,8 @@ func TestExecRefusesBadFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append(append([]string{"exec"}, tt.args...), mod, "env")
 			r := wasmtasks(t, dir, "", args...)
-			if r.status != exitUsage {
-				t.Errorf("exit status %d, want %d; stdout %q", r.status, exitUsage, r.stdout)
+			if r.status != exitcode.Usage {
+				t.Errorf("exit status %d, want %d; stdout %q", r.status, exitcode.Usage, r.stdout)
 			}
 			if !strings.Contains(r.stderr, tt.stderrHas) {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, r.stderr)
@@ -60,13 +61,13 @@ func TestExecExitCodes(t *testing.T) {
 		{"success", []string{mod, "exit", "0"}, 0, execReport{ExitCode: code(0), Reason: "exit"}},
 		{"exit 124", []string{mod, "exit", "124"}, 124, execReport{ExitCode: code(124), Reason: "exit"}},
 		{"exit 125", []string{mod, "exit", "125"}, 125, execReport{ExitCode: code(125), Reason: "exit"}},
-		{"timeout", []string{"--timeout", "100ms", mod, "spin"}, exitTimeout, execReport{Reason: "timeout"}},
-		{"exit 126", []string{mod, "exit", "126"}, exitFailed, execReport{Reason: "error"}},
-		{"exit 200", []string{mod, "exit", "200"}, exitFailed, execReport{Reason: "error"}},
-		{"exit 255", []string{mod, "exit", "255"}, exitFailed, execReport{Reason: "error"}},
+		{"timeout", []string{"--timeout", "100ms", mod, "spin"}, exitcode.Timeout, execReport{Reason: "timeout"}},
+		{"exit 126", []string{mod, "exit", "126"}, exitcode.Failed, execReport{Reason: "error"}},
+		{"exit 200", []string{mod, "exit", "200"}, exitcode.Failed, execReport{Reason: "error"}},
+		{"exit 255", []string{mod, "exit", "255"}, exitcode.Failed, execReport{Reason: "error"}},
 		{"component exit 200", []string{comp, "exit", "200"}, 1, execReport{ExitCode: code(1), Reason: "exit"}},
-		{"trap", []string{mod, "trap"}, exitTrap, execReport{Reason: "trap"}},
-		{"not runnable", []string{"nope.wasm"}, exitUsage, execReport{Reason: "error"}},
+		{"trap", []string{mod, "trap"}, exitcode.Trapped, execReport{Reason: "trap"}},
+		{"not runnable", []string{"nope.wasm"}, exitcode.Usage, execReport{Reason: "error"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

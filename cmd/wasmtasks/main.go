@@ -20,12 +20,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
@@ -36,16 +36,6 @@ func version() string {
 	}
 	return "(devel)"
 }
-
-// Exit statuses shared by every subcommand.
-const (
-	exitOK      = 0
-	exitFailed  = 1
-	exitUsage   = 2
-	exitTimeout = 124
-	exitSignal  = 130
-	exitTrap    = 134
-)
 
 func main() {
 	os.Exit(runMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -68,7 +58,7 @@ Run 'wasmtasks COMMAND -h' for the flags of a command.
 func runMain(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return exitUsage
+		return exitcode.Usage
 	}
 	var err error
 	switch args[0] {
@@ -86,21 +76,14 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		err = compileCmd(args[1:], stdout, stderr)
 	case "--version", "-version", "version":
 		fmt.Fprintf(stdout, "wasmtasks %s (wasmtime %s)\n", version(), runner.WasmtimeVersion)
-		return exitOK
+		return exitcode.OK
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
-		return exitOK
+		return exitcode.OK
 	default:
 		err = usageError(fmt.Sprintf("unknown command %q", args[0]))
 	}
 	return report(err, stderr)
-}
-
-// statusError is an error that knows the exit status it stands for, the
-// convention mage uses too (mg.ExitStatus).
-type statusError interface {
-	error
-	ExitStatus() int
 }
 
 type exitError struct {
@@ -117,19 +100,15 @@ func (e *exitError) ExitStatus() int { return e.status }
 func silentExit(status int) error { return &exitError{status: status} }
 
 func usageError(msg string) error {
-	return &exitError{status: exitUsage, err: fmt.Errorf("%s; run 'wasmtasks -h' for usage", msg)}
+	return &exitError{status: exitcode.Usage, err: fmt.Errorf("%s; run 'wasmtasks -h' for usage", msg)}
 }
 
 // report prints err, if any, and returns its exit status.
 func report(err error, stderr io.Writer) int {
 	if err == nil {
-		return exitOK
+		return exitcode.OK
 	}
-	status := exitFailed
-	var se statusError
-	if errors.As(err, &se) {
-		status = se.ExitStatus()
-	}
+	status := exitcode.Of(err)
 	if ee, ok := err.(*exitError); !ok || ee.err != nil {
 		fmt.Fprintf(stderr, "wasmtasks: %v\n", err)
 	}

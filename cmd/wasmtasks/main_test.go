@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 )
 
@@ -76,16 +77,16 @@ func TestExec(t *testing.T) {
 		{name: "stdin inherited", args: []string{"exec", comp, "cat"}, stdin: "piped in\n", stdout: "piped in\n"},
 		{name: "module exit status", args: []string{"exec", mod, "exit", "7"}, status: 7},
 		{name: "component exit status", args: []string{"exec", comp, "exit", "7"}, status: 1},
-		{name: "trap", args: []string{"exec", mod, "trap"}, status: exitTrap, stderrHas: "wasm trap: wasm `unreachable` instruction executed"},
-		{name: "timeout", args: []string{"exec", "--timeout", "100ms", comp, "spin"}, status: exitTimeout, stderrHas: "timed out"},
+		{name: "trap", args: []string{"exec", mod, "trap"}, status: exitcode.Trapped, stderrHas: "wasm trap: wasm `unreachable` instruction executed"},
+		{name: "timeout", args: []string{"exec", "--timeout", "100ms", comp, "spin"}, status: exitcode.Timeout, stderrHas: "timed out"},
 		{name: "memory", args: []string{"exec", "--memory", "64MiB", comp, "alloc", "100"}, status: 1, stderrHas: "out of memory after"},
-		{name: "not wasm", args: []string{"exec", notWasm}, status: exitUsage, stderrHas: "not a WebAssembly module or component"},
-		{name: "missing file", args: []string{"exec", "nope.wasm"}, status: exitUsage, stderrHas: "no such file"},
-		{name: "no file", args: []string{"exec"}, status: exitUsage, stderrHas: "exec needs a FILE.wasm"},
-		{name: "bad flag", args: []string{"exec", "--bogus", mod}, status: exitUsage, stderrHas: "flag provided but not defined"},
-		{name: "bad memory", args: []string{"exec", "--memory", "lots", mod}, status: exitUsage, stderrHas: "flag -memory: invalid size"},
-		{name: "bad env", args: []string{"exec", "--env", "NOVALUE", mod}, status: exitUsage, stderrHas: "want NAME=VALUE"},
-		{name: "unknown command", args: []string{"frobnicate"}, status: exitUsage, stderrHas: "unknown command"},
+		{name: "not wasm", args: []string{"exec", notWasm}, status: exitcode.Usage, stderrHas: "not a WebAssembly module or component"},
+		{name: "missing file", args: []string{"exec", "nope.wasm"}, status: exitcode.Usage, stderrHas: "no such file"},
+		{name: "no file", args: []string{"exec"}, status: exitcode.Usage, stderrHas: "exec needs a FILE.wasm"},
+		{name: "bad flag", args: []string{"exec", "--bogus", mod}, status: exitcode.Usage, stderrHas: "flag provided but not defined"},
+		{name: "bad memory", args: []string{"exec", "--memory", "lots", mod}, status: exitcode.Usage, stderrHas: "flag -memory: invalid size"},
+		{name: "bad env", args: []string{"exec", "--env", "NOVALUE", mod}, status: exitcode.Usage, stderrHas: "want NAME=VALUE"},
+		{name: "unknown command", args: []string{"frobnicate"}, status: exitcode.Usage, stderrHas: "unknown command"},
 		{
 			name: "read-write dir", args: []string{"exec", "--dir", "out", mod, "write", "out/new.txt", "made"},
 			setupFiles: map[string]string{"out/.keep": ""}, checkFiles: map[string]string{"out/new.txt": "made"},
@@ -150,8 +151,8 @@ func TestExecInterrupted(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()
-	if got := cmd.ProcessState.ExitCode(); got != exitSignal {
-		t.Errorf("exit status %d, want %d; stderr: %s", got, exitSignal, errb.String())
+	if got := cmd.ProcessState.ExitCode(); got != exitcode.Interrupted {
+		t.Errorf("exit status %d, want %d; stderr: %s", got, exitcode.Interrupted, errb.String())
 	}
 }
 
@@ -192,7 +193,7 @@ func TestCacheCommands(t *testing.T) {
 	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "info"); !strings.Contains(r.stdout, "entries:  0\n") {
 		t.Errorf("after clear: %+v", r)
 	}
-	if r := wasmtasks(t, "", "", "cache", "sideways"); r.status != exitUsage {
+	if r := wasmtasks(t, "", "", "cache", "sideways"); r.status != exitcode.Usage {
 		t.Errorf("unknown cache command: %+v", r)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 )
 
 // TestBuiltWithoutCgo builds the command with CGO_ENABLED=0, which compiles
@@ -24,8 +26,8 @@ func TestBuiltWithoutCgo(t *testing.T) {
 
 	cmd := exec.Command(bin, "exec", prog)
 	out, err := cmd.CombinedOutput()
-	if status := cmd.ProcessState.ExitCode(); status != exitUsage {
-		t.Errorf("exec exited %d (%v), want %d; output:\n%s", status, err, exitUsage, out)
+	if status := cmd.ProcessState.ExitCode(); status != exitcode.Usage {
+		t.Errorf("exec exited %d (%v), want %d; output:\n%s", status, err, exitcode.Usage, out)
 	}
 	const want = "wasmtasks was built without cgo; wasmtime needs cgo"
 	if !strings.Contains(string(out), want) {

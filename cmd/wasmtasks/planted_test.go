@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 )
 
@@ -24,7 +25,7 @@ func TestExecRefusesPlantedMount(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(above, "escaped.txt")); err == nil {
 		t.Fatalf("exec wrote outside the current folder through the planted symlink")
 	}
-	if r.status != exitUsage || !strings.Contains(r.stderr, "build/out is a symlink inside") {
-		t.Fatalf("got status %d, stderr %q; want %d and the planted symlink named", r.status, r.stderr, exitUsage)
+	if r.status != exitcode.Usage || !strings.Contains(r.stderr, "build/out is a symlink inside") {
+		t.Fatalf("got status %d, stderr %q; want %d and the planted symlink named", r.status, r.stderr, exitcode.Usage)
 	}
 }

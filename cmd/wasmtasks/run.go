@@ -12,6 +12,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -55,7 +56,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, nil
 		}
-		return true, silentExit(exitUsage)
+		return true, silentExit(exitcode.Usage)
 	}
 	return false, nil
 }
@@ -201,7 +202,7 @@ func compileCmd(args []string, stdout, stderr io.Writer) error {
 		kind, src, err := eng.Load(c.Path.Abs)
 		if err != nil {
 			fmt.Fprintf(stderr, "wasmtasks: %s: %v\n", c.Name, err)
-			failed = silentExit(exitFailed)
+			failed = silentExit(exitcode.Failed)
 			continue
 		}
 		fmt.Fprintf(stdout, "%-20s %-9s %s\n", c.Name, kind, src)

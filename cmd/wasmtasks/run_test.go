@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 )
 
@@ -108,8 +109,8 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()
-	if got := cmd.ProcessState.ExitCode(); got != exitSignal {
-		t.Errorf("exit status %d, want %d\n%s", got, exitSignal, errb.String())
+	if got := cmd.ProcessState.ExitCode(); got != exitcode.Interrupted {
+		t.Errorf("exit status %d, want %d\n%s", got, exitcode.Interrupted, errb.String())
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "out"))
 	for _, e := range entries {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 )
 
@@ -76,11 +77,11 @@ func TestExecStopsBlockedGuest(t *testing.T) {
 			signal syscall.Signal
 			want   int
 		}{
-			{"sleep/SIGTERM", []string{path, "interval", "60000"}, true, syscall.SIGTERM, exitSignal},
-			{"sleep/SIGINT", []string{path, "interval", "60000"}, true, syscall.SIGINT, exitSignal},
-			{"sleep/timeout", []string{"--timeout", "1s", path, "interval", "60000"}, true, 0, exitTimeout},
-			{"stdin/SIGTERM", []string{path, "cat"}, false, syscall.SIGTERM, exitSignal},
-			{"stdin/timeout", []string{"--timeout", "1s", path, "cat"}, false, 0, exitTimeout},
+			{"sleep/SIGTERM", []string{path, "interval", "60000"}, true, syscall.SIGTERM, exitcode.Interrupted},
+			{"sleep/SIGINT", []string{path, "interval", "60000"}, true, syscall.SIGINT, exitcode.Interrupted},
+			{"sleep/timeout", []string{"--timeout", "1s", path, "interval", "60000"}, true, 0, exitcode.Timeout},
+			{"stdin/SIGTERM", []string{path, "cat"}, false, syscall.SIGTERM, exitcode.Interrupted},
+			{"stdin/timeout", []string{"--timeout", "1s", path, "cat"}, false, 0, exitcode.Timeout},
 		} {
 			t.Run(kind+"/"+tt.name, func(t *testing.T) {
 				cmd := startExec(t, tt.line, tt.args...)

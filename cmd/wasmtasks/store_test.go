@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 )
 
@@ -26,8 +27,8 @@ func TestStoreExposedToGuest(t *testing.T) {
 	} {
 		r := wasmtasks(t, dir, "", args...)
 		t.Logf("%s: status %d, stderr %s", args[0], r.status, r.stderr)
-		if r.status != exitUsage {
-			t.Errorf("%s: status %d, want %d", args[0], r.status, exitUsage)
+		if r.status != exitcode.Usage {
+			t.Errorf("%s: status %d, want %d", args[0], r.status, exitcode.Usage)
 		}
 		if args[0] != "exec" && !strings.Contains(r.stderr, "wasmtasks.yaml:7:9: read-write folder") {
 			t.Errorf("%s: the error does not name the dirs entry: %s", args[0], r.stderr)
@@ -50,8 +51,8 @@ func TestUnsafeStoreExitsTwo(t *testing.T) {
 		{"cache", "--cache-dir", store, "info"},
 	} {
 		r := wasmtasks(t, dir, "", args...)
-		if r.status != exitUsage || !strings.Contains(r.stderr, "chmod 700") {
-			t.Errorf("%s: status %d, stderr %q; want %d and how to fix it", args[0], r.status, r.stderr, exitUsage)
+		if r.status != exitcode.Usage || !strings.Contains(r.stderr, "chmod 700") {
+			t.Errorf("%s: status %d, stderr %q; want %d and how to fix it", args[0], r.status, r.stderr, exitcode.Usage)
 		}
 	}
 }

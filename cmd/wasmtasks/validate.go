@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -43,15 +44,15 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 func loadTaskFile(name string) (*schema.File, error) {
 	path, err := tasks.Find(".", name)
 	if err != nil {
-		return nil, &exitError{status: exitUsage, err: err}
+		return nil, &exitError{status: exitcode.Usage, err: err}
 	}
 	f, err := schema.Load(path)
 	var errs schema.Errors
 	if errors.As(err, &errs) {
-		return nil, &exitError{status: exitUsage, err: fmt.Errorf("%s has %s:\n%w", path, plural(len(errs), "problem"), errs)}
+		return nil, &exitError{status: exitcode.Usage, err: fmt.Errorf("%s has %s:\n%w", path, plural(len(errs), "problem"), errs)}
 	}
 	if err != nil {
-		return nil, &exitError{status: exitUsage, err: err}
+		return nil, &exitError{status: exitcode.Usage, err: err}
 	}
 	return f, nil
 }
@@ -67,7 +68,7 @@ func checkStore(f *schema.File) error {
 	err = p.CheckStore(dir)
 	var errs schema.Errors
 	if errors.As(err, &errs) {
-		return &exitError{status: exitUsage, err: fmt.Errorf("%s has %s:\n%w", f.Path, plural(len(errs), "problem"), errs)}
+		return &exitError{status: exitcode.Usage, err: fmt.Errorf("%s has %s:\n%w", f.Path, plural(len(errs), "problem"), errs)}
 	}
 	return err
 }

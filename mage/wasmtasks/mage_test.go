@@ -16,29 +16,7 @@ import (
 // package (with a replace directive pointing at this checkout), and runs its
 // targets with `go tool mage`, as another project would.
 func TestImportedTargets(t *testing.T) {
-	dir := t.TempDir()
-	root, err := filepath.Abs(testprog.Root())
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{
-		"go.mod": "module example.com/e2e\n\ngo 1.26\n\nrequire github.com/wasmtasks/wasmtasks v0.0.0\n\n" +
-			"replace github.com/wasmtasks/wasmtasks => " + root + "\n\ntool github.com/magefile/mage\n",
-		"magefile.go": `//go:build mage
-
-package main
-
-import (
-	"github.com/magefile/mage/mg"
-
-	//mage:import
-	"github.com/wasmtasks/wasmtasks/mage/wasmtasks"
-)
-
-// Both depends on two tasks that share a dependency.
-func Both() { mg.Deps(wasmtasks.Task("left"), wasmtasks.Task("right")) }
-`,
-		"wasmtasks.yaml": strings.ReplaceAll(`version: 1
+	dir := importer(t, `version: 1
 components:
   probe: {path: PROBE}
 tasks:
@@ -46,17 +24,7 @@ tasks:
   left: {component: probe, args: [args, left-ran], deps: [shared]}
   right: {component: probe, args: [args, right-ran], deps: [shared]}
   broken: {component: probe, args: [fail, "broken on purpose"]}
-`, "PROBE", testprog.Component(t, "probe")),
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if sum, err := os.ReadFile(filepath.Join(root, "go.sum")); err == nil {
-		os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
-	}
-	goCmd(t, dir, 0, "mod", "tidy")
+`)
 
 	cacheDir := t.TempDir()
 	mage := func(status int, args ...string) string {
@@ -94,6 +62,55 @@ tasks:
 	if !strings.Contains(out, `wasmtasks.yaml:3:18: unknown component "nope"`) {
 		t.Errorf("check of a bad file:\n%s", out)
 	}
+}
+
+// importer writes a fresh module whose magefile imports this package (with
+// a replace directive pointing at this checkout) beside the task file yaml,
+// in which PROBE stands for the probe component, and returns its folder.
+func importer(t *testing.T, yaml string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/e2e\n\ngo 1.26\n\nrequire github.com/wasmtasks/wasmtasks v0.0.0\n\n" +
+			"replace github.com/wasmtasks/wasmtasks => " + root(t) + "\n\ntool github.com/magefile/mage\n",
+		"magefile.go": `//go:build mage
+
+package main
+
+import (
+	"github.com/magefile/mage/mg"
+
+	//mage:import
+	"github.com/wasmtasks/wasmtasks/mage/wasmtasks"
+)
+
+// Both depends on two tasks that share a dependency.
+func Both() { mg.Deps(wasmtasks.Task("left"), wasmtasks.Task("right")) }
+`,
+		"wasmtasks.yaml": taskFile(t, yaml),
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sum, err := os.ReadFile(filepath.Join(root(t), "go.sum")); err == nil {
+		os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+	}
+	goCmd(t, dir, 0, "mod", "tidy")
+	return dir
+}
+
+// probe is the probe test program as a component.
+func probe(t *testing.T) string { return testprog.Component(t, "probe") }
+
+// root is the folder of this checkout of the module.
+func root(t *testing.T) string {
+	r, err := filepath.Abs(testprog.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // goCmd runs the go command in dir and checks its exit status.

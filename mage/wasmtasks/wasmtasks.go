@@ -28,6 +28,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -121,7 +122,7 @@ var session struct {
 func load() (*tasks.Project, error) {
 	path, err := tasks.Find(".", "")
 	if err != nil {
-		return nil, mg.Fatal(2, err)
+		return nil, mg.Fatal(exitcode.Usage, err)
 	}
 	return tasks.Load(path)
 }

@@ -21,9 +21,14 @@ func wtEpoch(_ *C.wasmtime_context_t, data unsafe.Pointer, delta *C.uint64_t, ki
 	in := cgo.Handle(uintptr(data)).Value().(*interrupter)
 	if in.stop() {
 		in.fired.Store(true)
-		return newCError(InterruptedMessage)
+		return newCError(interruptedMessage)
 	}
 	*delta = 1
 	*kind = C.WASMTIME_UPDATE_DEADLINE_CONTINUE
 	return nil
 }
+
+// interruptedMessage is the message of the error that stops an interrupted
+// guest; only the message: the [Error]'s Cause, Interrupted, comes from the
+// store's interrupter (see [Sandbox.classify]).
+const interruptedMessage = "wasmtasks: guest interrupted"

@@ -3,7 +3,7 @@
 // wasmtime-go links libwasmtime.a but does not put its headers on our include
 // path, so the binding declares what it needs here. layout_test.go compiles a
 // C file against the real headers and checks every size, offset and constant
-// below against them.
+// below against them, and the type of every function that layout.h lists.
 #ifndef WASMTASKS_CAPI_H
 #define WASMTASKS_CAPI_H
 
@@ -32,6 +32,12 @@ typedef struct wasm_byte_vec_t {
   char *data;
 } wasm_byte_vec_t;
 typedef wasm_byte_vec_t wasm_name_t;
+
+typedef struct wasm_frame_t wasm_frame_t;
+typedef struct wasm_frame_vec_t {
+  size_t size;
+  wasm_frame_t **data;
+} wasm_frame_vec_t;
 
 typedef struct wasmtime_func {
   uint64_t store_id;
@@ -98,6 +104,7 @@ wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *);
 void wasm_engine_delete(wasm_engine_t *);
 void wasm_trap_delete(wasm_trap_t *);
 void wasm_trap_message(const wasm_trap_t *, wasm_name_t *out);
+void wasm_frame_vec_delete(wasm_frame_vec_t *);
 
 // wasmtime/config.h
 void wasmtime_config_wasm_component_model_set(wasm_config_t *, bool);
@@ -112,6 +119,7 @@ wasmtime_error_t *wasmtime_error_new(const char *);
 void wasmtime_error_delete(wasmtime_error_t *);
 void wasmtime_error_message(const wasmtime_error_t *, wasm_name_t *message);
 bool wasmtime_error_exit_status(const wasmtime_error_t *, int *status);
+void wasmtime_error_wasm_trace(const wasmtime_error_t *, wasm_frame_vec_t *out);
 
 // wasmtime/store.h
 wasmtime_store_t *wasmtime_store_new(wasm_engine_t *, void *data, void (*finalizer)(void *));

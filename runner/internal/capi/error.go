@@ -7,26 +7,42 @@ import (
 
 // Error is a wasmtime error or trap converted to Go, once, at the boundary.
 type Error struct {
+	// Cause says why the call failed, decided here from what the C API
+	// reports, never from the message.
+	Cause Cause
 	// Message is what went wrong: wasmtime's error and its causes on one line.
 	Message string
 	// Backtrace holds the guest's wasm stack, one frame a line, when the
 	// error happened while wasm was running.
 	Backtrace string
-	// Exited reports that the guest called exit (WASI proc_exit or
-	// wasi:cli/exit); Status is then its exit status.
-	Exited bool
+	// Status is the guest's exit status when Cause is Exited.
 	Status int
-	// Trap reports that the guest trapped (unreachable, out-of-bounds access,
-	// stack overflow, interruption).
-	Trap bool
-	// Interrupted reports that the store's interrupt (see
-	// [Sandbox.SetInterrupt]) stopped the guest.
-	Interrupted bool
+
+	inWasm bool // wasmtime_error_wasm_trace found frames: wasm was running
 }
 
-// InterruptedMessage is the message of the trap that stops an interrupted
-// guest; the [Error] of that trap has Interrupted set.
-const InterruptedMessage = "wasmtasks: guest interrupted"
+// Cause is why a call into wasmtime failed. The zero value, Failed, is a
+// failure that nothing tells apart as the guest's own doing.
+type Cause uint8
+
+const (
+	// Failed: wasmtime or the host failed (compiling, linking, settings).
+	Failed Cause = iota
+	// Exited: the guest called exit (WASI proc_exit or wasi:cli/exit), with
+	// [Error.Status]; wasmtime_error_exit_status said so.
+	Exited
+	// Trapped: an instruction of the guest trapped (unreachable,
+	// out-of-bounds access, stack overflow). For a core module, wasmtime
+	// returns a wasm_trap_t for exactly that. For a component, v39's C API
+	// returns only a wasmtime_error_t, whose trap code it does not expose
+	// (wasmtime_trap_code takes a wasm_trap_t), so there every error of the
+	// entry point that carries a wasm backtrace counts: a failure of a host
+	// call beneath the guest's code too.
+	Trapped
+	// Interrupted: the store's interrupt (see [Sandbox.SetInterrupt])
+	// stopped the guest.
+	Interrupted
+)
 
 func (e *Error) Error() string {
 	if e.Backtrace == "" {

@@ -10,6 +10,10 @@
 #define WT_ALIGN(t) n += snprintf(buf + n, len - n, "alignof(%s)=%zu\n", #t, _Alignof(t))
 #define WT_OFF(t, f) n += snprintf(buf + n, len - n, "offsetof(%s, %s)=%zu\n", #t, #f, offsetof(t, f))
 #define WT_CONST(c) n += snprintf(buf + n, len - n, "%s=%lld\n", #c, (long long)(c))
+// WT_FUNC prints whether function f has exactly type t: compiled against
+// capi.h and against the real headers, "f=1" on both sides proves that the
+// two prototypes agree.
+#define WT_FUNC(f, t) n += snprintf(buf + n, len - n, "type of %s=%d\n", #f, _Generic(&f, t: 1, default: 0))
 
 static size_t wt_layout(char *buf, size_t len) {
   size_t n = 0;
@@ -17,6 +21,9 @@ static size_t wt_layout(char *buf, size_t len) {
   WT_SIZE(wasm_byte_vec_t);
   WT_OFF(wasm_byte_vec_t, size);
   WT_OFF(wasm_byte_vec_t, data);
+  WT_SIZE(wasm_frame_vec_t);
+  WT_OFF(wasm_frame_vec_t, size);
+  WT_OFF(wasm_frame_vec_t, data);
   WT_SIZE(wasmtime_func_t);
   WT_ALIGN(wasmtime_func_t);
   WT_OFF(wasmtime_func_t, store_id);
@@ -47,6 +54,11 @@ static size_t wt_layout(char *buf, size_t len) {
   WT_CONST(WASMTIME_WASI_FILE_PERMS_READ);
   WT_CONST(WASMTIME_WASI_FILE_PERMS_WRITE);
   WT_CONST(WASMTIME_UPDATE_DEADLINE_CONTINUE);
+  WT_FUNC(wasmtime_error_exit_status, bool (*)(const wasmtime_error_t *, int *));
+  WT_FUNC(wasmtime_error_message, void (*)(const wasmtime_error_t *, wasm_name_t *));
+  WT_FUNC(wasmtime_error_wasm_trace, void (*)(const wasmtime_error_t *, wasm_frame_vec_t *));
+  WT_FUNC(wasm_frame_vec_delete, void (*)(wasm_frame_vec_t *));
+  WT_FUNC(wasm_trap_message, void (*)(const wasm_trap_t *, wasm_name_t *));
   return n;
 }
 

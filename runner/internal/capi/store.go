@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/cgo"
-	"strings"
 	"sync/atomic"
 )
 
@@ -55,7 +54,7 @@ func (s *Sandbox) SetLimits(l Limits) {
 }
 
 // SetInterrupt makes the guest check stop at every engine epoch tick and
-// trap once it returns true; the error of that trap has Interrupted set. It
+// trap once it returns true; the error of that trap has Cause Interrupted. It
 // needs an engine with epoch interruption and someone calling
 // [Engine.IncrementEpoch].
 func (s *Sandbox) SetInterrupt(stop func() bool) {
@@ -69,14 +68,14 @@ func (s *Sandbox) interrupted() bool {
 	return s.interrupt != nil && s.interrupt.fired.Load()
 }
 
-// classify marks an error of a call into the guest: interrupted, or a
-// trap.
+// classify marks an error of a call into the guest that the store's
+// interrupt caused; an exit stays an exit.
 func (s *Sandbox) classify(err *Error) error {
 	if err == nil {
 		return nil
 	}
-	if !err.Exited && s.interrupted() {
-		err.Interrupted, err.Trap = true, true
+	if err.Cause != Exited && s.interrupted() {
+		err.Cause = Interrupted
 	}
 	return err
 }
@@ -201,8 +200,8 @@ func (s *Sandbox) instantiateModule(m *C.wasmtime_module_t) (*Instance, error) {
 }
 
 // Run calls the command's entry point. A guest exit comes back as an
-// [*Error] with Exited set (status 0 included: the caller decides that it
-// means success); a component whose run returned an error is Exited with
+// [*Error] with Cause Exited (status 0 included: the caller decides that it
+// means success); a component whose run returned an error has exited with
 // status 1.
 func (in *Instance) Run() error {
 	s := in.store
@@ -217,8 +216,8 @@ func (in *Instance) Run() error {
 	// The result slot must be zeroed: wasmtime frees what it finds there.
 	var result C.wasmtime_component_val_t
 	if err := takeError(C.wasmtime_component_func_call(&in.compFunc, s.ctxp(), nil, 0, &result, 1)); err != nil {
-		if !err.Exited && err.Backtrace != "" && strings.HasPrefix(err.Message, "wasm trap:") {
-			err.Trap = true
+		if err.Cause == Failed && err.inWasm {
+			err.Cause = Trapped // see Trapped: the best v39's C API tells
 		}
 		return s.classify(err)
 	}
@@ -228,7 +227,7 @@ func (in *Instance) Run() error {
 		return err
 	}
 	if failed {
-		return &Error{Message: "wasi:cli/run returned an error", Exited: true, Status: 1}
+		return &Error{Cause: Exited, Message: "wasi:cli/run returned an error", Status: 1}
 	}
 	return nil
 }

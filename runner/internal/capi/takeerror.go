@@ -19,13 +19,22 @@ func takeError(p *C.wasmtime_error_t) *Error {
 		// An exit is not worth a message: formatting one resolves the
 		// native backtrace when RUST_BACKTRACE is set, which costs tens of
 		// milliseconds for every program that calls exit(0).
-		return &Error{Message: fmt.Sprintf("exit status %d", int(status)), Exited: true, Status: int(status)}
+		return &Error{Cause: Exited, Message: fmt.Sprintf("exit status %d", int(status)), Status: int(status)}
 	}
 	var msg C.wasm_name_t
 	C.wasmtime_error_message(p, &msg)
-	e := &Error{}
+	e := &Error{inWasm: inWasm(p)}
 	e.Message, e.Backtrace = parseMessage(string(takeByteVec(&msg)))
 	return e
+}
+
+// inWasm reports whether the error stopped wasm code that was running: it
+// carries a wasm backtrace.
+func inWasm(p *C.wasmtime_error_t) bool {
+	var frames C.wasm_frame_vec_t
+	C.wasmtime_error_wasm_trace(p, &frames)
+	defer C.wasm_frame_vec_delete(&frames)
+	return frames.size > 0
 }
 
 // takeTrap converts and frees a wasm_trap_t; nil stays nil.
@@ -41,7 +50,7 @@ func takeTrap(p *C.wasm_trap_t) *Error {
 	if n := len(b); n > 0 && b[n-1] == 0 {
 		b = b[:n-1]
 	}
-	e := &Error{Trap: true}
+	e := &Error{Cause: Trapped}
 	e.Message, e.Backtrace = parseMessage(string(b))
 	return e
 }

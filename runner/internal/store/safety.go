@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
@@ -27,9 +28,9 @@ func unsafef(format string, args ...any) error {
 func (e *unsafeError) Error() string        { return e.msg }
 func (e *unsafeError) Is(target error) bool { return target == ErrUnsafe }
 
-// ExitStatus is 2: the store or task file must be fixed before anything
+// ExitStatus is 2 (exitcode.Usage): the store or task file must be fixed before anything
 // runs, as with a bad task file.
-func (e *unsafeError) ExitStatus() int { return 2 }
+func (e *unsafeError) ExitStatus() int { return exitcode.Usage }
 
 // checkParents refuses path when another user could replace it: when a
 // folder on the way to it, or to what its symbolic links lead to, is owned
