@@ -172,6 +172,10 @@ func (n *needs) addTypes(body []byte) {
 
 // defType reads one component type definition.
 func defType(r *reader, n *needs) {
+	if !r.nest() {
+		return
+	}
+	defer r.unnest()
 	switch c := r.peek(); c {
 	case 0x40, 0x43: // func, async func
 		r.byte()

@@ -33,24 +33,28 @@ const (
 )
 
 // shapeOf walks the sections of a core module or component.
-func shapeOf(wasm []byte) (shape, error) { return walkProgram(wasm, true) }
+func shapeOf(wasm []byte) (shape, error) { return walkProgram(wasm, 0) }
 
-// walkProgram walks a program, or a module or component nested in one
-// (top is false): what those import, the program itself provides.
-func walkProgram(wasm []byte, top bool) (shape, error) {
+// walkProgram walks a program (depth 0), or a module or component nested
+// in one: what those import, the program itself provides.
+func walkProgram(wasm []byte, depth int) (shape, error) {
+	if depth > maxDepth {
+		return shape{}, fmt.Errorf("%w: components nested more than %d deep", errShape, maxDepth)
+	}
 	kind, err := kindOf(wasm)
 	if err != nil {
 		return shape{}, err
 	}
 	var s shape
 	err = walkSections(wasm[8:], func(id byte, body []byte) error {
-		return s.addSection(kind, top, id, body)
+		return s.addSection(kind, depth, id, body)
 	})
 	return s, err
 }
 
 // addSection adds one section's definitions and needs to s.
-func (s *shape) addSection(kind Kind, top bool, id byte, body []byte) error {
+func (s *shape) addSection(kind Kind, depth int, id byte, body []byte) error {
+	top := depth == 0
 	switch {
 	case kind == Module && id == coreTableSection:
 		n, _, err := uleb(body)
@@ -63,7 +67,7 @@ func (s *shape) addSection(kind Kind, top bool, id byte, body []byte) error {
 	case kind == Module && id == coreImportSection && top:
 		s.needs.addModuleImports(body)
 	case kind == Component && (id == compModuleSection || id == compCompSection):
-		inner, err := walkProgram(body, false)
+		inner, err := walkProgram(body, depth+1)
 		s.memories += inner.memories
 		s.tables += inner.tables
 		for _, f := range inner.needs.async {

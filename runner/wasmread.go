@@ -11,9 +11,27 @@ var errUnknownEncoding = errors.New("unknown encoding")
 // body. The first error sticks: every read after it returns zero values,
 // so parsing code reads on and checks r.err once.
 type reader struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	depth int // of nested type definitions, bounded by maxDepth
 }
+
+// maxDepth bounds how deeply the walk follows nested components and type
+// definitions, so that a hostile program cannot exhaust the stack; real
+// programs nest a few levels.
+const maxDepth = 100
+
+// nest enters a nested definition, and returns false (failing r) when
+// that is too deep; the caller calls r.unnest when it returns true.
+func (r *reader) nest() bool {
+	if r.depth++; r.depth > maxDepth {
+		r.fail(errUnknownEncoding)
+		return false
+	}
+	return true
+}
+
+func (r *reader) unnest() { r.depth-- }
 
 func (r *reader) fail(err error) {
 	if r.err == nil {
