@@ -49,7 +49,7 @@ func TestBadPrograms(t *testing.T) {
 				t.Fatal("ran without error")
 			}
 			// A program that compiled fails later, knowing its source.
-			compiled := strings.Contains(tt.name, "without") || tt.name == "unknown import"
+			compiled := strings.Contains(tt.name, "without")
 			if !compiled && res.Source != runner.SourceUnknown {
 				t.Errorf("source %v of a program that never compiled; want unknown", res.Source)
 			}

@@ -117,13 +117,7 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 		return f.prog, Memory, f.err
 	}
 	var src Source
-	f.prog, src, f.err = e.storedOrCompiled(kind, wasm, key)
-	if f.err == nil {
-		if f.prog.shape, f.err = shapeOf(wasm); f.err != nil {
-			f.prog.c.Close()
-			f.prog = nil
-		}
-	}
+	f.prog, src, f.err = e.checkedAndCompiled(kind, wasm, key)
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()
@@ -132,6 +126,28 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 	}
 	close(f.done)
 	return f.prog, src, f.err
+}
+
+// checkedAndCompiled reads the program's sections, refuses a program that
+// needs what the host lacks before compiling anything, and then loads or
+// compiles it. A program whose sections cannot be walked gets wasmtime's
+// own word on it first, when wasmtime refuses it too.
+func (e *Engine) checkedAndCompiled(kind Kind, wasm []byte, key digest) (*program, Source, error) {
+	sh, shapeErr := shapeOf(wasm)
+	if shapeErr == nil {
+		if err := sh.needs.importError(); err != nil {
+			return nil, SourceUnknown, err
+		}
+	}
+	p, src, err := e.storedOrCompiled(kind, wasm, key)
+	if err == nil && shapeErr != nil {
+		p.c.Close()
+		return nil, src, shapeErr
+	}
+	if err == nil {
+		p.shape = sh
+	}
+	return p, src, err
 }
 
 // storedOrCompiled loads the program's compiled code from the store, or compiles it

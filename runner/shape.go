@@ -5,13 +5,16 @@ import (
 	"fmt"
 )
 
-// shape counts what a program defines that takes memory as it grows: its
-// linear memories and its tables, summed over every core module it holds
-// (a component's nested core modules and components included). Imported
-// memories and tables are defined by another module of the same program,
-// or not at all (the WASI linkers define none), so only definitions count.
+// shape is what one walk over a program's sections finds, before it is
+// compiled. It counts what the program defines that takes memory as it
+// grows: its linear memories and its tables, summed over every core module
+// it holds (a component's nested core modules and components included).
+// Imported memories and tables are defined by another module of the same
+// program, or not at all (the WASI linkers define none), so only
+// definitions count. And it collects what the program needs of its host.
 type shape struct {
 	memories, tables int
+	needs            needs
 }
 
 // errShape is wrapped by the error for bytes the shape reader cannot walk.
@@ -19,27 +22,39 @@ var errShape = errors.New("malformed program")
 
 // Section ids of the binary format that the walk needs.
 const (
+	coreImportSection = 2
 	coreTableSection  = 4
 	coreMemorySection = 5
 	compModuleSection = 1 // a nested core module, a whole module binary
 	compCompSection   = 4 // a nested component, a whole component binary
+	compTypeSection   = 7
+	compCanonSection  = 8
+	compImportSection = 10
 )
 
 // shapeOf walks the sections of a core module or component.
-func shapeOf(wasm []byte) (shape, error) {
+func shapeOf(wasm []byte) (shape, error) { return walkProgram(wasm, 0) }
+
+// walkProgram walks a program (depth 0), or a module or component nested
+// in one: what those import, the program itself provides.
+func walkProgram(wasm []byte, depth int) (shape, error) {
+	if depth > maxDepth {
+		return shape{}, fmt.Errorf("%w: components nested more than %d deep", errShape, maxDepth)
+	}
 	kind, err := kindOf(wasm)
 	if err != nil {
 		return shape{}, err
 	}
 	var s shape
 	err = walkSections(wasm[8:], func(id byte, body []byte) error {
-		return s.addSection(kind, id, body)
+		return s.addSection(kind, depth, id, body)
 	})
 	return s, err
 }
 
-// addSection counts one section's definitions into s.
-func (s *shape) addSection(kind Kind, id byte, body []byte) error {
+// addSection adds one section's definitions and needs to s.
+func (s *shape) addSection(kind Kind, depth int, id byte, body []byte) error {
+	top := depth == 0
 	switch {
 	case kind == Module && id == coreTableSection:
 		n, _, err := uleb(body)
@@ -49,11 +64,22 @@ func (s *shape) addSection(kind Kind, id byte, body []byte) error {
 		n, _, err := uleb(body)
 		s.memories += int(n)
 		return err
+	case kind == Module && id == coreImportSection && top:
+		s.needs.addModuleImports(body)
 	case kind == Component && (id == compModuleSection || id == compCompSection):
-		inner, err := shapeOf(body)
+		inner, err := walkProgram(body, depth+1)
 		s.memories += inner.memories
 		s.tables += inner.tables
+		for _, f := range inner.needs.async {
+			s.needs.useAsync(f)
+		}
 		return err
+	case kind == Component && id == compImportSection && top:
+		s.needs.addComponentImports(body)
+	case kind == Component && id == compTypeSection:
+		s.needs.addTypes(body)
+	case kind == Component && id == compCanonSection:
+		s.needs.addCanons(body)
 	}
 	return nil
 }

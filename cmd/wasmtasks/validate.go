@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/wasmtasks/wasmtasks/internal/exitcode"
+	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -13,7 +14,9 @@ import (
 const validateUsage = `Usage: wasmtasks validate [-f FILE]
 
 Checks the task file and prints every problem as FILE:LINE:COL: what is
-wrong; what to do. Exits 0 when the file is valid and 2 when it is not.
+wrong; what to do. It also reads each program's imports (without compiling
+it) and reports those that need what wasmtasks cannot provide. Exits 0 when
+the file is valid and 2 when it is not.
 Without -f, the nearest wasmtasks.yaml in this folder or one above is used.
 
 Flags:
@@ -33,6 +36,9 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := checkStore(f); err != nil {
+		return err
+	}
+	if err := checkPrograms(f); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s is valid: %s, %s\n", f.Path, plural(len(f.Components), "component"), plural(len(f.Tasks), "task"))
@@ -71,6 +77,25 @@ func checkStore(f *schema.File) error {
 		return &exitError{status: exitcode.Usage, err: fmt.Errorf("%s has %s:\n%w", f.Path, plural(len(errs), "problem"), errs)}
 	}
 	return err
+}
+
+// checkPrograms reports, as problems of the task file, every program that
+// needs what wasmtasks cannot provide (runner.CheckImports reads sections
+// only: nothing is compiled). A program that is missing or unreadable is
+// left to the run that needs it.
+func checkPrograms(f *schema.File) error {
+	var errs schema.Errors
+	for _, c := range f.Components {
+		var ie *runner.ImportError
+		if err := runner.CheckImports(c.Path.Abs); errors.As(err, &ie) {
+			errs = append(errs, &schema.Error{File: f.Path, Line: c.Path.Pos.Line, Col: c.Path.Pos.Col,
+				Msg: fmt.Sprintf("component %q: %s %v", c.Name, c.Path.Raw, ie)})
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &exitError{status: exitcode.Usage, err: fmt.Errorf("%s has %s:\n%w", f.Path, plural(len(errs), "problem"), errs)}
 }
 
 func plural(n int, word string) string {

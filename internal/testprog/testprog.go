@@ -62,6 +62,13 @@ func GoComponent(tb testing.TB, name string) string {
 	return get(tb, name, "go-component")
 }
 
+// JS returns the JavaScript program in src/NAME (app.js and world.wit)
+// made into a component by componentize-js. The first build takes about a
+// minute; later ones come from the cache.
+func JS(tb testing.TB, name string) string {
+	return get(tb, name, "js")
+}
+
 // WAT returns src/NAME.wat (a core module or a component in WebAssembly
 // text) as a binary.
 func WAT(tb testing.TB, name string) string {
@@ -150,9 +157,15 @@ func build(name, variant string) (string, error) {
 	defer os.Remove(core)
 	defer os.Remove(wrapped)
 	reactor := variant == "reactor-core" || variant == "reactor-component"
-	if variant == "go-core" || variant == "go-component" {
+	switch variant {
+	case "js":
+		if err := wasmbuild.JS(Root(), src, wrapped); err != nil {
+			return "", err
+		}
+		return out, os.Rename(wrapped, out)
+	case "go-core", "go-component":
 		err = wasmbuild.Go(src, core)
-	} else {
+	default:
 		err = wasmbuild.C(src, core, reactor)
 	}
 	if err != nil {
@@ -169,19 +182,25 @@ func build(name, variant string) (string, error) {
 	return out, os.Rename(final, out)
 }
 
-// sourceKey hashes the source (a file, or a Go package's main.go), the
-// variant and the tools.
+// sourceKey hashes the source (a file, a Go package's main.go, or a
+// JavaScript program's app.js and world.wit), the variant and the tools.
 func sourceKey(src, variant string) (string, error) {
-	file := src
+	files := []string{src}
 	if fi, err := os.Stat(src); err == nil && fi.IsDir() {
-		file = filepath.Join(src, "main.go")
-	}
-	source, err := os.ReadFile(file)
-	if err != nil {
-		return "", err
+		files = []string{filepath.Join(src, "main.go")}
+		if variant == "js" {
+			files = []string{filepath.Join(src, "app.js"), filepath.Join(src, "world.wit")}
+		}
 	}
 	h := sha256.New()
-	h.Write(source)
+	for _, file := range files {
+		source, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%d\n", len(source))
+		h.Write(source)
+	}
 	fmt.Fprint(h, variant, wasmbuild.ToolsDigest(Root()), runtime.Version())
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
