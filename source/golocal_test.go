@@ -2,7 +2,6 @@ package source_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -117,7 +117,9 @@ func TestGoLocalPackage(t *testing.T) {
 }
 
 // TestGoLocalErrors: a package that is not main, one that does not build,
-// and a package path without a version are clear errors.
+// a folder that does not exist and a package path without a version are
+// errors of their kind that name the package; their words (golden) say
+// what go said and what to write instead.
 func TestGoLocalErrors(t *testing.T) {
 	mod := copyTree(t, filepath.Join("testdata", "localmod"))
 	if err := os.MkdirAll(filepath.Join(mod, "tools", "bad"), 0o755); err != nil {
@@ -126,19 +128,19 @@ func TestGoLocalErrors(t *testing.T) {
 	os.WriteFile(filepath.Join(mod, "tools", "bad", "main.go"), []byte("package main\n\nfunc main() { undefined() }\n"), 0o644)
 	f := &source.Fetcher{Dir: t.TempDir()}
 	cases := []struct {
-		ref  string
-		kind error
-		says string
+		name, ref string
+		kind      error
 	}{
-		{"./internal/msg", source.ErrSpec, "not a main package"},
-		{"./tools/bad", source.ErrBuild, "undefined"},
-		{"./tools/none", source.ErrBuild, "tools/none"},
-		{"example.com/tool/cmd/x", source.ErrSpec, "needs a version"},
+		{"not main", "./internal/msg", source.ErrSpec},
+		{"does not build", "./tools/bad", source.ErrBuild},
+		{"no such folder", "./tools/none", source.ErrBuild},
+		{"no version", "example.com/tool/cmd/x", source.ErrSpec},
 	}
 	for _, c := range cases {
-		_, _, err := f.Fetch(context.Background(), source.Spec{Go: c.ref, Dir: mod}, nil)
-		if !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.says) {
-			t.Errorf("%s: got %v, want %v saying %q", c.ref, err, c.kind, c.says)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := f.Fetch(context.Background(), source.Spec{Go: c.ref, Dir: mod}, nil)
+			wantError(t, err, c.kind, c.ref, 0)
+			golden.CheckError(t, goldenFile("go local errors", c.name), err, mod, "MOD")
+		})
 	}
 }

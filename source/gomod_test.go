@@ -3,12 +3,12 @@ package source_test
 import (
 	"archive/zip"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -150,12 +150,19 @@ func TestGoModuleMismatch(t *testing.T) {
 	bad.SHA256 = strings.Repeat("0", 64)
 	other := got
 	other.Ref = fakeModule + "/cmd/hello@v0.9.0"
-	for name, pin := range map[string]source.Pin{"digest": bad, "ref": other} {
-		_, _, err := f.Fetch(context.Background(), spec, &pin)
-		var me *source.MismatchError
-		if !errors.As(err, &me) || !strings.Contains(err.Error(), "wasmtasks lock") || me.ExitStatus() != 2 {
-			t.Errorf("%s: got %v, want a mismatch", name, err)
-		}
+	cases := map[string]struct {
+		pin  source.Pin
+		want source.MismatchError
+	}{
+		"digest": {bad, source.MismatchError{Ref: got.Ref, Want: "sha256:" + bad.SHA256 + " (built by " + got.Go + ")", Got: "sha256:" + got.SHA256}},
+		"ref":    {other, source.MismatchError{Ref: got.Ref, Want: "go " + other.Ref, Got: "go " + got.Ref}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := f.Fetch(context.Background(), spec, &c.pin)
+			wantMismatch(t, err, c.want)
+			golden.CheckError(t, goldenFile("go module mismatch", name), err, got.SHA256, "BUILT", got.Go, "GOVERSION")
+		})
 	}
 	older := bad
 	older.Go = "go1.0"
@@ -171,8 +178,6 @@ func TestGoModuleErrors(t *testing.T) {
 	f := &source.Fetcher{Dir: t.TempDir(), Env: proxy.env(t, t.TempDir())}
 	for _, ref := range []string{fakeModule + "/cmd/hello@v9.9.9", fakeModule + "/cmd/none@v1.0.0"} {
 		_, _, err := f.Fetch(context.Background(), source.Spec{Go: ref}, nil)
-		if !errors.Is(err, source.ErrBuild) || !strings.Contains(err.Error(), ref) {
-			t.Errorf("%s: got %v", ref, err)
-		}
+		wantError(t, err, source.ErrBuild, ref, 0)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/runner"
+	"github.com/wasmtasks/wasmtasks/source"
 )
 
 // probe returns the bytes of the probe test program, a real preview1
@@ -146,4 +148,49 @@ func leftovers(t *testing.T, dir string) []string {
 		return nil
 	})
 	return found
+}
+
+// wantError checks that err is a *source.Error of kind that names ref
+// and carries the HTTP status (0: none), and returns it. The wording a
+// person reads is checked against a golden file ([goldenFile]).
+func wantError(t *testing.T, err, kind error, ref string, status int) *source.Error {
+	t.Helper()
+	var e *source.Error
+	switch {
+	case !errors.Is(err, kind):
+		t.Fatalf("err = %v, want %v", err, kind)
+	case !errors.As(err, &e):
+		t.Fatalf("err = %T %v, want a *source.Error", err, err)
+	case e.Ref != ref:
+		t.Errorf("ref = %q, want %q (err: %v)", e.Ref, ref, err)
+	case e.Status != status:
+		t.Errorf("status = %d, want %d (err: %v)", e.Status, status, err)
+	case e.ExitStatus() != 2:
+		t.Errorf("exit status %d, want 2", e.ExitStatus())
+	}
+	t.Log(err)
+	return e
+}
+
+// wantMismatch checks that err is a *source.MismatchError that names the
+// reference, what the pin says and what was found, as want does.
+func wantMismatch(t *testing.T, err error, want source.MismatchError) {
+	t.Helper()
+	var me *source.MismatchError
+	if !errors.As(err, &me) {
+		t.Fatalf("err = %T %v, want a *source.MismatchError", err, err)
+	}
+	if *me != want {
+		t.Errorf("mismatch %+v, want %+v", *me, want)
+	}
+	if me.ExitStatus() != 2 {
+		t.Errorf("exit status %d, want 2", me.ExitStatus())
+	}
+}
+
+// goldenFile is the golden file of case name of test: the whole text of
+// an error as a person reads it.
+func goldenFile(test, name string) string {
+	slug := strings.NewReplacer(" ", "-", "/", "-", ":", "-").Replace(name)
+	return filepath.Join("testdata", "golden", strings.ReplaceAll(test, " ", "-"), slug+".txt")
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -50,26 +51,28 @@ func TestLockRoundTrip(t *testing.T) {
 }
 
 // TestLockErrors: a missing lock matches fs.ErrNotExist; a broken one is
-// an ErrLock that says where and what to do.
+// an ErrLock that names the file (and line:column when the JSON is bad)
+// and whose words (golden) say what is wrong and what to do.
 func TestLockErrors(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := source.ReadLock(filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing: %v", err)
 	}
-	cases := map[string]struct{ body, says string }{
-		"syntax":  {"{\n\t\"version\": 1,\n\t\"components\": {,}\n}\n", source.LockName + ":3:"},
-		"unknown": {`{"version": 1, "components": {}, "extra": true}`, "unknown field"},
-		"version": {`{"version": 2, "components": {}}`, "version 2"},
-		"digest":  {`{"version": 1, "components": {"x": {"source": "url", "ref": "u", "sha256": "abc"}}}`, `component "x": sha256 "abc"`},
-		"source":  {`{"version": 1, "components": {"x": {"source": "ftp", "ref": "u", "sha256": "` + strings.Repeat("a", 64) + `"}}}`, `"ftp"`},
-		"trailer": {`{"version": 1, "components": {}} {}`, "more after the end"},
+	path := filepath.Join(dir, source.LockName)
+	cases := map[string]struct{ body, where string }{
+		"syntax":  {"{\n\t\"version\": 1,\n\t\"components\": {,}\n}\n", path + ":3:18"}, // json's offset: just past the comma
+		"unknown": {`{"version": 1, "components": {}, "extra": true}`, path},
+		"version": {`{"version": 2, "components": {}}`, path},
+		"digest":  {`{"version": 1, "components": {"x": {"source": "url", "ref": "u", "sha256": "abc"}}}`, path},
+		"source":  {`{"version": 1, "components": {"x": {"source": "ftp", "ref": "u", "sha256": "` + strings.Repeat("a", 64) + `"}}}`, path},
+		"trailer": {`{"version": 1, "components": {}} {}`, path},
 	}
 	for name, c := range cases {
-		path := filepath.Join(dir, source.LockName)
-		os.WriteFile(path, []byte(c.body), 0o644)
-		_, err := source.ReadLock(path)
-		if !errors.Is(err, source.ErrLock) || !strings.Contains(err.Error(), c.says) {
-			t.Errorf("%s: got %v, want ErrLock saying %q", name, err, c.says)
-		}
+		t.Run(name, func(t *testing.T) {
+			os.WriteFile(path, []byte(c.body), 0o644)
+			_, err := source.ReadLock(path)
+			wantError(t, err, source.ErrLock, c.where, 0)
+			golden.CheckError(t, goldenFile("lock errors", name), err, dir, "DIR")
+		})
 	}
 }

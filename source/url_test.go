@@ -3,7 +3,6 @@ package source_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -89,14 +89,13 @@ func TestURLErrors(t *testing.T) {
 		name, path, sha string
 		kind            error
 		status          int
-		says            string
 	}{
-		{"wrong digest", "/probe.wasm", digest([]byte("other")), source.ErrDigest, 0, "sha256 " + digest(prog)},
-		{"404", "/missing", digest(prog), source.ErrDownload, 404, "404 Not Found"},
-		{"500", "/broken", digest(prog), source.ErrDownload, 500, "500 Internal Server Error"},
-		{"truncated", "/truncated", digest(prog), source.ErrDownload, 200, fmt.Sprintf("stopped after %d of %d bytes", len(prog)/2, len(prog))},
-		{"not wasm", "/page", digest(text), source.ErrNotWasm, 0, "not a WebAssembly program"},
-		{"no digest", "/probe.wasm", "", source.ErrSpec, 0, "needs sha256:"},
+		{"wrong digest", "/probe.wasm", digest([]byte("other")), source.ErrDigest, 0},
+		{"404", "/missing", digest(prog), source.ErrDownload, 404},
+		{"500", "/broken", digest(prog), source.ErrDownload, 500},
+		{"truncated", "/truncated", digest(prog), source.ErrDownload, 200},
+		{"not wasm", "/page", digest(text), source.ErrNotWasm, 0},
+		{"no digest", "/probe.wasm", "", source.ErrSpec, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -104,16 +103,9 @@ func TestURLErrors(t *testing.T) {
 			f := &source.Fetcher{Dir: dir}
 			url := srv.URL + c.path
 			_, _, err := f.Fetch(context.Background(), source.Spec{URL: url, SHA256: c.sha}, nil)
-			if !errors.Is(err, c.kind) {
-				t.Fatalf("got %v, want %v", err, c.kind)
-			}
-			var se *source.Error
-			if !errors.As(err, &se) || se.Status != c.status || se.ExitStatus() != 2 {
-				t.Errorf("error %#v: want status %d and exit status 2", se, c.status)
-			}
-			if msg := err.Error(); !strings.Contains(msg, url) || !strings.Contains(msg, c.says) {
-				t.Errorf("message %q should name %s and say %q", msg, url, c.says)
-			}
+			wantError(t, err, c.kind, url, c.status)
+			golden.CheckError(t, goldenFile("url errors", c.name), err, srv.URL, "URL", digest(prog), "PROGRAM", digest([]byte("other")), "OTHER",
+				fmt.Sprintf("after %d of %d bytes", len(prog)/2, len(prog)), "after HALF of LENGTH bytes")
 			if left := leftovers(t, dir); len(left) > 0 {
 				t.Errorf("temporary files left: %v", left)
 			}
@@ -163,24 +155,30 @@ func TestURLPinMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	zero := strings.Repeat("0", 64)
-	pins := map[string]source.Pin{
-		"program":    {Source: "url", Ref: good.Ref, Resolved: good.Resolved, SHA256: zero},
-		"archive":    {Source: "url", Ref: good.Ref, Resolved: "sha256:" + zero, SHA256: good.SHA256},
-		"url":        {Source: "url", Ref: srv.URL + "/other.tgz#p.wasm", Resolved: good.Resolved, SHA256: good.SHA256},
-		"source key": {Source: "oci", Ref: good.Ref, Resolved: good.Resolved, SHA256: good.SHA256},
-	}
 	plain := source.Spec{URL: srv.URL + "/p.wasm", SHA256: digest(prog)}
-	pins["program of a plain URL"] = source.Pin{Source: "url", Ref: plain.URL, Resolved: "sha256:" + digest(prog), SHA256: zero}
-	for name, pin := range pins {
-		s := spec
-		if strings.HasPrefix(name, "program of a plain") {
-			s = plain
-		}
-		_, _, err := f.Fetch(context.Background(), s, &pin)
-		var me *source.MismatchError
-		if !errors.As(err, &me) || !strings.Contains(err.Error(), "wasmtasks lock") {
-			t.Errorf("%s: got %v, want a mismatch", name, err)
-		}
+	other := srv.URL + "/other.tgz#p.wasm"
+	cases := map[string]struct {
+		spec source.Spec
+		pin  source.Pin
+		want source.MismatchError
+	}{
+		"program": {spec, source.Pin{Source: "url", Ref: good.Ref, Resolved: good.Resolved, SHA256: zero},
+			source.MismatchError{Ref: good.Ref, Want: "program sha256:" + zero, Got: "sha256:" + digest(prog)}},
+		"archive": {spec, source.Pin{Source: "url", Ref: good.Ref, Resolved: "sha256:" + zero, SHA256: good.SHA256},
+			source.MismatchError{Ref: good.Ref, Want: "sha256:" + zero, Got: "sha256:" + digest(ar) + " in the task file"}},
+		"url": {spec, source.Pin{Source: "url", Ref: other, Resolved: good.Resolved, SHA256: good.SHA256},
+			source.MismatchError{Ref: good.Ref, Want: "url " + other, Got: "url " + good.Ref}},
+		"source key": {spec, source.Pin{Source: "oci", Ref: good.Ref, Resolved: good.Resolved, SHA256: good.SHA256},
+			source.MismatchError{Ref: good.Ref, Want: "oci " + good.Ref, Got: "url " + good.Ref}},
+		"program of a plain URL": {plain, source.Pin{Source: "url", Ref: plain.URL, Resolved: "sha256:" + digest(prog), SHA256: zero},
+			source.MismatchError{Ref: plain.URL, Want: "program sha256:" + zero, Got: "sha256:" + digest(prog) + " in the task file"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := f.Fetch(context.Background(), c.spec, &c.pin)
+			wantMismatch(t, err, c.want)
+			golden.CheckError(t, goldenFile("url pin mismatch", name), err, srv.URL, "URL", digest(prog), "PROGRAM", digest([]byte("other")), "OTHER", digest(ar), "ARCHIVE")
+		})
 	}
 }
 
