@@ -308,14 +308,7 @@ func (r *Runner) fetcher() (*source.Fetcher, error) {
 	if r.opts.Sources != nil || !r.project.needsFetcher() {
 		return r.opts.Sources, nil
 	}
-	dir := r.engine.StoreDir()
-	if dir == "" {
-		var err error
-		if dir, err = r.project.StoreDir(""); err != nil {
-			return nil, fmt.Errorf("tasks: programs from go:, url: and oci: are kept in the store, and there is none: %w", err)
-		}
-	}
-	f, err := NewFetcher(dir, r.opts.Stderr)
+	f, err := r.project.newFetcher(r.engine.StoreDir(), r.opts.Stderr)
 	if err != nil {
 		return nil, err
 	}

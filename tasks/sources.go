@@ -49,6 +49,11 @@ type ResolveOptions struct {
 	// Digest returns the hex SHA-256 of a program file; nil hashes it.
 	// A Runner passes its engine's, which remembers it for the run.
 	Digest func(path string) (string, error)
+	// StoreDir and Progress make the fetcher ([NewFetcher]) when Fetcher
+	// is nil and one is needed; an empty StoreDir means [Project.StoreDir]'s
+	// default.
+	StoreDir string
+	Progress io.Writer
 }
 
 // NewFetcher returns the fetcher that keeps programs in the sources folder
@@ -90,6 +95,15 @@ func checkOwnFolder(dir string) error {
 	return nil
 }
 
+// newFetcher makes the fetcher on the store that StoreDir names for flag.
+func (p *Project) newFetcher(flag string, progress io.Writer) (*source.Fetcher, error) {
+	dir, err := p.StoreDir(flag)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: programs from go:, url: and oci: are kept in the store, and there is none: %w", err)
+	}
+	return NewFetcher(dir, progress)
+}
+
 // needsFetcher reports whether a component's program or a folder comes
 // from a source.
 func (p *Project) needsFetcher() bool {
@@ -121,6 +135,11 @@ func (p *Project) Resolve(ctx context.Context, opts ResolveOptions, names ...str
 	}
 	if opts.Digest == nil {
 		opts.Digest = hashFile
+	}
+	if opts.Fetcher == nil && p.needsFetcher() {
+		if opts.Fetcher, err = p.newFetcher(opts.StoreDir, opts.Progress); err != nil {
+			return err
+		}
 	}
 	var errs ResolveErrors
 	changed := false

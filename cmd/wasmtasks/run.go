@@ -172,39 +172,3 @@ func listCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-const compileUsage = `Usage: wasmtasks compile [-f FILE] [--cache-dir DIR]
-
-Compiles every program the task file names into the store of compiled code,
-so that the next run starts in milliseconds: for warming a CI cache.
-
-Flags:
-`
-
-func compileCmd(args []string, stdout, stderr io.Writer) error {
-	var pf projectFlags
-	fs := newFlagSet("compile", compileUsage, stderr)
-	pf.register(fs)
-	if done, err := parseFlags(fs, args); done {
-		return err
-	}
-	project, err := loadProject(pf.file)
-	if err != nil {
-		return err
-	}
-	eng, err := newEngine(project, pf.cacheDir, stderr)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	var failed error
-	for _, c := range project.File.Components {
-		kind, src, err := eng.Load(c.Path.Abs)
-		if err != nil {
-			fmt.Fprintf(stderr, "wasmtasks: %s: %v\n", c.Name, err)
-			failed = silentExit(exitFailed)
-			continue
-		}
-		fmt.Fprintf(stdout, "%-20s %-9s %s\n", c.Name, kind, src)
-	}
-	return failed
-}
