@@ -171,4 +171,3 @@ func listCmd(args []string, stdout, stderr io.Writer) error {
 	project.List(stdout)
 	return nil
 }
-
