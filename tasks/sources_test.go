@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/internal/testregistry"
+	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -297,5 +299,55 @@ tasks:
 	}
 	if _, err := os.Stat(filepath.Join(dir, "src", "ran")); err == nil {
 		t.Error("a task ran although a pin did not match")
+	}
+}
+
+// BenchmarkWarmStart runs one task whose program comes from a path: and
+// one whose program is a go: package of the project, each in a new
+// Project and Runner per iteration (as a new process would load them) on
+// a warm store: resolving the go: program must cost no go process, no
+// network and no rehash, so the two take the same time.
+//
+//	go test ./tasks -run '^$' -bench WarmStart -benchtime 200x
+func BenchmarkWarmStart(b *testing.B) {
+	dir := b.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.test/proj\n\ngo 1.22\n"), 0o644)
+	os.Mkdir(filepath.Join(dir, "hello"), 0o755)
+	os.WriteFile(filepath.Join(dir, "hello", "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	fetchDir := b.TempDir()
+	eng, err := runner.NewEngine(runner.Options{StoreDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	f := &source.Fetcher{Dir: fetchDir}
+	path, _, err := f.Fetch(b.Context(), source.Spec{Go: "./hello", Dir: dir}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := eng.Load(path); err != nil { // the store is warm
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, comp string }{
+		{"path", "{path: " + path + "}"},
+		{"go", "{go: ./hello}"},
+	} {
+		os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte("version: 1\ncomponents:\n  p: "+c.comp+"\ntasks:\n  t: {component: p}\n"), 0o644)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, err := NewRunner(p, Options{Jobs: 1, Engine: eng, Sources: &source.Fetcher{Dir: fetchDir}, Stdout: io.Discard, Stderr: io.Discard})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := r.Run(b.Context()); err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+		})
 	}
 }
