@@ -116,8 +116,16 @@ func (Run) Task(ctx context.Context, name string) error {
 // List prints the tasks of wasmtasks.yaml.
 func List() error { return wasmtasks.List() }
 
-// Check validates wasmtasks.yaml.
-func Check() error { return wasmtasks.Check() }
+// Check validates wasmtasks.yaml and checks its programs against their pins.
+func Check(ctx context.Context) error { return wasmtasks.Check(ctx) }
+
+// Fetch obtains and compiles every program of wasmtasks.yaml (go:, url:,
+// oci: sources included), so that later runs need no network.
+func Fetch(ctx context.Context) error { return wasmtasks.Fetch(ctx) }
+
+// Lock resolves the programs of wasmtasks.yaml afresh and writes
+// wasmtasks.lock.
+func Lock(ctx context.Context) error { return wasmtasks.Lock(ctx) }
 
 // Cache groups the targets that manage the store of compiled code.
 type Cache mg.Namespace

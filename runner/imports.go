@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -35,7 +37,7 @@ func (e *ImportError) Error() string {
 }
 
 // ExitStatus is 2, as for any program that cannot be run at all.
-func (e *ImportError) ExitStatus() int { return 2 }
+func (e *ImportError) ExitStatus() int { return exitcode.Usage }
 
 // The reasons, in the order an error lists them.
 const (

@@ -92,6 +92,13 @@ func CheckReadable(path string) error {
 	return store.CheckReadable(path, key)
 }
 
+// CheckHolds returns an error matching [ErrUnsafeStore] when a guest that
+// may write path — a folder it gets read-write, or a file its output goes
+// to — could rewrite file (named by what in the message): path is the file
+// or a folder that holds it, symbolic links resolved. Callers protect the
+// files that decide what runs later, like the task file and its lock.
+func CheckHolds(path, file, what string) error { return store.CheckHolds(path, file, what) }
+
 // StoreDir returns the folder of the engine's store of compiled code, or ""
 // when it has none (Options.NoStore, or a folder it could not open).
 func (e *Engine) StoreDir() string {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -253,11 +254,83 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 			d.decodeValue(val, v.FieldByIndex(f.index))
 		}
 	}
+	if merged {
+		return
+	}
 	for _, f := range keys {
-		if f.Tag.Get("required") == "true" && seen[f.name] == nil && !merged {
+		if f.Tag.Get("required") == "true" && seen[f.name] == nil {
 			d.errorf(n, "missing key %q%s", f.name, explain(f.Tag.Get("doc")))
 		}
 	}
+	d.checkOneOf(n, keys, seen)
+	d.checkRequires(v, keys, fields, seen)
+}
+
+// checkOneOf reports a group of alternative keys (tagged oneof:"GROUP")
+// of which none or more than one was given.
+func (d *decoder) checkOneOf(n *yaml.Node, keys []field, seen map[string]*yaml.Node) {
+	for _, g := range oneOfGroups(keys) {
+		var given []string
+		for _, k := range g.keys {
+			if seen[k] != nil {
+				given = append(given, k)
+			}
+		}
+		sort.Slice(given, func(i, j int) bool { return before(seen[given[i]], seen[given[j]]) })
+		switch {
+		case len(given) == 0:
+			d.errorf(n, "missing the %s: give one of %s", g.name, quoteAll(g.keys))
+		case len(given) > 1:
+			for _, k := range given[1:] {
+				d.errorf(seen[k], "%q and %q both give the %s; keep one of them", given[0], k, g.name)
+			}
+		}
+	}
+}
+
+// checkRequires reports a key tagged requires:"OTHER" that was given
+// without OTHER (a flag: without OTHER: true). The message explains with
+// the key's why tag, else the first sentence of OTHER's doc.
+func (d *decoder) checkRequires(v reflect.Value, keys []field, fields map[string]field, seen map[string]*yaml.Node) {
+	for _, f := range keys {
+		need := f.Tag.Get("requires")
+		if need == "" || seen[f.name] == nil {
+			continue
+		}
+		nf := fields[need]
+		why := f.Tag.Get("why")
+		if why == "" {
+			why = firstSentence(nf.Tag.Get("doc"))
+		}
+		switch {
+		case nf.Type.Kind() == reflect.Bool:
+			if !v.FieldByIndex(nf.index).Bool() {
+				d.errorf(seen[f.name], "%q needs %s: true beside it%s", f.name, need, explain(why))
+			}
+		case seen[need] == nil:
+			d.errorf(seen[f.name], "%q needs %q beside it%s", f.name, need, explain(why))
+		}
+	}
+}
+
+// firstSentence is doc up to its first full stop and space.
+func firstSentence(doc string) string {
+	if i := strings.Index(doc, ". "); i >= 0 {
+		return doc[:i+1]
+	}
+	return doc
+}
+
+func before(a, b *yaml.Node) bool {
+	return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 func (d *decoder) suggestOrList(got string, known []string) string {

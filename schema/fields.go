@@ -30,3 +30,29 @@ func fieldsOf(t reflect.Type) []field {
 	}
 	return out
 }
+
+// group is a set of alternative keys: those tagged oneof:"NAME", of
+// which a mapping gives exactly one.
+type group struct {
+	name string
+	keys []string
+}
+
+// oneOfGroups lists the groups of alternative keys in declaration order.
+func oneOfGroups(keys []field) []group {
+	var out []group
+	at := map[string]int{}
+	for _, f := range keys {
+		name := f.Tag.Get("oneof")
+		if name == "" {
+			continue
+		}
+		i, ok := at[name]
+		if !ok {
+			i, at[name] = len(out), len(out)
+			out = append(out, group{name: name})
+		}
+		out[i].keys = append(out[i].keys, f.name)
+	}
+	return out
+}

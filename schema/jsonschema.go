@@ -52,7 +52,38 @@ func structSchema(t reflect.Type) object {
 	if len(required) > 0 {
 		s["required"] = required
 	}
+	addAlternatives(s, fieldsOf(t))
 	return s
+}
+
+// addAlternatives states the oneof and requires tags: exactly one key of
+// each group (oneOf of required), and keys that need another
+// (dependentRequired).
+func addAlternatives(s object, keys []field) {
+	var groups []any
+	for _, g := range oneOfGroups(keys) {
+		var alts []any
+		for _, k := range g.keys {
+			alts = append(alts, object{"required": []string{k}})
+		}
+		groups = append(groups, object{"oneOf": alts})
+	}
+	switch len(groups) {
+	case 0:
+	case 1:
+		s["oneOf"] = groups[0].(object)["oneOf"]
+	default:
+		s["allOf"] = groups
+	}
+	deps := object{}
+	for _, f := range keys {
+		if need := f.Tag.Get("requires"); need != "" {
+			deps[f.name] = []string{need}
+		}
+	}
+	if len(deps) > 0 {
+		s["dependentRequired"] = deps
+	}
 }
 
 // describeField joins the field's doc, its merge rule and what its type's

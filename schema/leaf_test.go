@@ -58,6 +58,15 @@ func TestLeafGrammarsAgree(t *testing.T) {
 		"env name": {schemaPattern(t, append(component, "env", "propertyNames")...), func(v string) string {
 			return fmt.Sprintf("components: {c: {path: tools/prog.wasm, env: {%q: x}}}", v)
 		}},
+		"go": {schemaPattern(t, append(component, "go")...), func(v string) string {
+			return fmt.Sprintf("components: {c: {go: %q}}", v)
+		}},
+		"url": {schemaPattern(t, append(component, "url")...), func(v string) string {
+			return fmt.Sprintf("components: {c: {url: %q, sha256: %s}}", v, strings.Repeat("0", 64))
+		}},
+		"oci": {schemaPattern(t, append(component, "oci")...), func(v string) string {
+			return fmt.Sprintf("components: {c: {oci: %q}}", v)
+		}},
 		"name": {schemaPattern(t, "properties", "components", "propertyNames"), func(v string) string {
 			return fmt.Sprintf("components: {%q: {path: tools/prog.wasm}}", v)
 		}},
@@ -115,6 +124,26 @@ func TestLeafGrammarsAgree(t *testing.T) {
 		{"env name", "A-B", false, false},
 		{"env name", "Ä", false, false},
 		{"env name", "", false, false},
+		{"go", "./tools/gen", true, true},
+		{"go", ".", true, true},
+		{"go", "../x", true, true},
+		{"go", "golang.org/x/tools/cmd/goyacc@v0.52.0", true, true},
+		{"go", "mvdan.cc/gofumpt@latest", true, true},
+		{"go", "golang.org/x/tools/cmd/goyacc", false, false},
+		{"go", "a@b@c", false, false},
+		{"go", "./a b", false, false},
+		{"go", "", false, false},
+		{"url", "https://example.test/x.wasm", true, true},
+		{"url", "http://127.0.0.1:8080/x.tgz", true, true},
+		{"url", "ftp://example.test/x", false, false},
+		{"url", "https://", false, false},
+		{"url", "https://a b", false, false},
+		{"oci", "ghcr.io/org/tool:1.0", true, true},
+		{"oci", "localhost:5000/tool", true, true},
+		{"oci", "127.0.0.1:5000/org/tool@sha256:" + hex64, true, true},
+		{"oci", "tool:1.0", false, false},
+		{"oci", "ghcr.io/Org/tool", false, false},
+		{"oci", "ghcr.io/org/tool:", false, false},
 		{"name", "build", true, true},
 		{"name", "a.b-c_d", true, true},
 		{"name", strings.Repeat("x", 100), true, true},

@@ -30,11 +30,25 @@ type Component struct {
 	Name string `yaml:"-"`
 	Pos  Pos    `yaml:"-"`
 
-	Path        HostPath `yaml:"path" required:"true" doc:"The program: a wasi:cli command component or a WASI preview1 module, relative to the task file."`
-	SHA256      Digest   `yaml:"sha256" doc:"Expected SHA-256 of the program file, checked before it is compiled."`
-	Description string   `yaml:"description" doc:"What the component is, for people."`
+	// The program comes from exactly one of Path, Go, URL and OCI (the
+	// oneof tag); File and SHA256 say more about a URL's.
+	Path        HostPath    `yaml:"path" oneof:"program" doc:"The program, a file of the project: a wasi:cli command component or a WASI preview1 module, relative to the task file."`
+	Go          GoPackage   `yaml:"go" oneof:"program" doc:"The program is built from a Go main package for GOOS=wasip1 GOARCH=wasm: ./tools/gen (a package of the project's own module) or golang.org/x/tools/cmd/goyacc@v0.52.0 (a module version; @latest is resolved once and pinned in wasmtasks.lock)."`
+	URL         URL         `yaml:"url" oneof:"program" requires:"sha256" doc:"The program is downloaded once from this http(s) URL into the store; with file: the URL serves a .tar.gz, .tgz or .zip archive that holds it."`
+	OCI         OCIRef      `yaml:"oci" oneof:"program" doc:"The program is a WebAssembly OCI artifact: registry/org/tool:1.0 or registry/org/tool@sha256:…; localhost and 127.0.0.1 are reached over plain HTTP."`
+	File        ArchivePath `yaml:"file" requires:"url" doc:"The program's path inside the archive that url: serves, like package/tool.wasm."`
+	SHA256      Digest      `yaml:"sha256" doc:"Expected SHA-256: with url:, of what the URL serves (the archive, with file:); else of the program itself, checked before anything runs."`
+	Description string      `yaml:"description" doc:"What the component is, for people."`
 	Settings    `yaml:",inline"`
 }
+
+// HasSource reports whether the program comes from go:, url: or oci:
+// rather than a file of the project.
+func (c *Component) HasSource() bool { return !c.Path.IsSet() }
+
+// IsArchive reports whether the component's program is a file inside an
+// archive (url: with file:), whose folders dirs can mount.
+func (c *Component) IsArchive() bool { return c.URL != "" && c.File != "" }
 
 // Task is a named run of a component, with settings that add to or
 // replace the component's ([Settings.Merge]).
@@ -54,9 +68,13 @@ type Task struct {
 type Dir struct {
 	Pos Pos `yaml:"-" hash:"ignore"`
 
-	Host     HostPath `yaml:"host" required:"true" doc:"The folder on the host, relative to the task file."`
-	Guest    String   `yaml:"guest" required:"true" doc:"Absolute path at which the program sees the folder."`
-	ReadOnly bool     `yaml:"readonly" doc:"Forbid the program to create, change or delete anything in the folder."`
+	// The folder is Host, or Path inside the archive of the component
+	// Archive names.
+	Host     HostPath    `yaml:"host" oneof:"folder" doc:"The folder on the host, relative to the task file."`
+	Archive  Ref         `yaml:"archive" oneof:"folder" requires:"readonly" why:"an archive is unpacked once into the store and shared by every task that mounts it, so programs may only read it" doc:"A component with url: and file: whose archive holds the folder (data files that ship beside a program). The archive is unpacked once into the store and shared, so the folder is read-only: write readonly: true."`
+	Path     ArchivePath `yaml:"path" requires:"archive" doc:"The folder inside the archive, like package/share. Default: the whole archive."`
+	Guest    String      `yaml:"guest" required:"true" doc:"Absolute path at which the program sees the folder."`
+	ReadOnly bool        `yaml:"readonly" doc:"Forbid the program to create, change or delete anything in the folder."`
 }
 
 // Pos is a place in the task file.

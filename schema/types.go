@@ -317,7 +317,7 @@ func (*Size) jsonSchema() object {
 // Ref names a component or task.
 type Ref struct {
 	Name string
-	Pos  Pos
+	Pos  Pos `hash:"ignore"`
 }
 
 func (r *Ref) decode(d *decoder, n *yaml.Node) {

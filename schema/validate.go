@@ -17,14 +17,17 @@ func (d *decoder) validate(f *File) {
 	for _, c := range f.Components {
 		comps[c.Name] = c
 		d.checkExists(c.Path, false)
+	}
+	compNames := slices.Sorted(maps.Keys(comps))
+	for _, c := range f.Components {
 		d.checkDirs(c.Dirs, nil)
+		d.checkArchives(c.Dirs, comps, compNames)
 	}
 	tasks := map[string]*Task{}
 	for _, t := range f.Tasks {
 		tasks[t.Name] = t
 	}
 	taskNames := slices.Sorted(maps.Keys(tasks))
-	compNames := slices.Sorted(maps.Keys(comps))
 	refErrors := len(d.errs)
 	for _, t := range f.Tasks {
 		var inherited []*Dir
@@ -34,6 +37,7 @@ func (d *decoder) validate(f *File) {
 			d.errorAt(t.Component.Pos, "unknown component %q%s", t.Component.Name, d.suggestName(t.Component.Name, compNames, "components"))
 		}
 		d.checkDirs(t.Dirs, inherited)
+		d.checkArchives(t.Dirs, comps, compNames)
 		for _, dep := range t.Deps {
 			switch {
 			case dep.Name == "":
@@ -110,6 +114,24 @@ func (d *decoder) checkDirs(dirs, inherited []*Dir) {
 			d.errorAt(dir.Pos, "guest path %s is given twice; each folder needs its own guest path", path.Clean(g))
 		}
 		guests[path.Clean(g)] = true
+	}
+}
+
+// checkArchives checks that each folder taken from an archive names a
+// component whose program comes from one (url: with file:).
+func (d *decoder) checkArchives(dirs []*Dir, comps map[string]*Component, names []string) {
+	for _, dir := range dirs {
+		a := dir.Archive
+		if a.Name == "" {
+			continue
+		}
+		c, ok := comps[a.Name]
+		switch {
+		case !ok:
+			d.errorAt(a.Pos, "unknown component %q in archive%s", a.Name, d.suggestName(a.Name, names, "components"))
+		case !c.IsArchive():
+			d.errorAt(a.Pos, "component %q does not come from an archive; archive: names a component with url: and file:", a.Name)
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
+
 	"errors"
 	"fmt"
 )
@@ -52,7 +54,7 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 func (e *Error) Unwrap() error { return e.err }
 
 // ExitStatus is 2: nothing runs until the source is fixed.
-func (e *Error) ExitStatus() int { return 2 }
+func (e *Error) ExitStatus() int { return exitcode.Usage }
 
 func failf(kind error, ref string, cause error, format string, args ...any) *Error {
 	return &Error{Kind: kind, Ref: ref, msg: fmt.Sprintf(format, args...), err: cause}
@@ -71,4 +73,4 @@ func (e *MismatchError) Error() string {
 }
 
 // ExitStatus is 2: nothing runs until the lock or the source is fixed.
-func (e *MismatchError) ExitStatus() int { return 2 }
+func (e *MismatchError) ExitStatus() int { return exitcode.Usage }

@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,9 @@ import (
 func (r *Runner) DryRun(w io.Writer, names ...string) error {
 	plan, err := r.project.plan(names)
 	if err != nil {
+		return err
+	}
+	if err := r.resolve(context.Background(), plan, LockCheck); err != nil {
 		return err
 	}
 	for i, t := range plan {

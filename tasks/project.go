@@ -3,6 +3,7 @@ package tasks
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/schema"
@@ -13,6 +14,10 @@ type Project struct {
 	File  *schema.File
 	tasks map[string]*schema.Task
 	comps map[string]*schema.Component
+
+	mu       sync.Mutex
+	programs map[string]resolved // by component, once Resolve obtained them
+	folders  map[string]string   // archive folders by folderKey
 }
 
 // Load reads and validates the task file at path. Its problems come back as
@@ -27,7 +32,8 @@ func Load(path string) (*Project, error) {
 
 // NewProject wraps a validated task file.
 func NewProject(f *schema.File) *Project {
-	p := &Project{File: f, tasks: map[string]*schema.Task{}, comps: map[string]*schema.Component{}}
+	p := &Project{File: f, tasks: map[string]*schema.Task{}, comps: map[string]*schema.Component{},
+		programs: map[string]resolved{}, folders: map[string]string{}}
 	for _, t := range f.Tasks {
 		p.tasks[t.Name] = t
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/schema"
+	"github.com/wasmtasks/wasmtasks/source"
 )
 
 // Options configure a [Runner]. The zero value runs with one job per CPU,
@@ -46,6 +47,11 @@ type Options struct {
 	Engine *runner.Engine
 	// Logger receives warnings; nil means slog.Default().
 	Logger *slog.Logger
+	// Sources obtains the programs of components with go:, url: or oci:
+	// and the archive folders tasks mount. Nil means one that keeps them
+	// in the engine's store ([NewFetcher]), with download progress on
+	// Stderr.
+	Sources *source.Fetcher
 }
 
 // Runner runs the tasks of a project. Within one Runner each task runs at
@@ -190,6 +196,9 @@ func (r *Runner) Close() error {
 func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 	plan, err := r.project.plan(names)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.resolve(ctx, plan, LockAdd); err != nil {
 		return nil, err
 	}
 	c := r.join(ctx, plan)
@@ -351,4 +360,39 @@ func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 		}
 	}
 	return res
+}
+
+// resolve obtains the programs of the plan's components and the archive
+// folders their tasks mount, checked against their pins, before anything
+// runs ([Project.Resolve]).
+func (r *Runner) resolve(ctx context.Context, plan []*schema.Task, mode LockMode) error {
+	var names []string
+	seen := map[string]bool{}
+	for _, t := range plan {
+		if n := t.Component.Name; !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	f, err := r.fetcher()
+	if err != nil {
+		return err
+	}
+	return r.project.Resolve(ctx, ResolveOptions{Fetcher: f, Mode: mode, Digest: r.engine.Digest}, names...)
+}
+
+// fetcher returns Options.Sources, else a fetcher on the engine's store
+// when the project needs one, made on first use.
+func (r *Runner) fetcher() (*source.Fetcher, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.opts.Sources != nil || !r.project.needsFetcher() {
+		return r.opts.Sources, nil
+	}
+	f, err := r.project.newFetcher(r.engine.StoreDir(), r.opts.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	r.opts.Sources = f
+	return f, nil
 }

@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -24,21 +25,52 @@ type spec struct {
 func (p *Project) spec(t *schema.Task) *spec {
 	c := p.comps[t.Component.Name]
 	set := schema.Defaults().Merge(c.Settings).Merge(t.Settings)
+	prog, _ := p.resolvedProgram(c.Name)
 	s := &spec{
 		task:     t,
-		program:  c.Path.Abs,
-		sha256:   string(c.SHA256),
+		program:  prog.path,
+		sha256:   prog.sha256,
 		settings: set,
-		args:     []string{filepath.Base(c.Path.Raw)},
+		args:     []string{programName(c)},
 		env:      mergeEnv(set.InheritEnv, set.Env),
 	}
 	for _, a := range set.Args {
 		s.args = append(s.args, string(a))
 	}
-	for _, d := range set.Dirs {
+	for i, d := range set.Dirs {
+		if d.Archive.Name != "" {
+			// The folder unpacked in the store: its path names the
+			// archive's digest, so the fingerprint follows the archive.
+			cp := *d
+			cp.Host.Abs, cp.ReadOnly = p.folder(d), true
+			set.Dirs[i], d = &cp, &cp
+		}
 		s.dirs = append(s.dirs, runner.Dir{Host: d.Host.Abs, Guest: string(d.Guest), ReadOnly: d.ReadOnly})
 	}
+	s.settings = set
 	return s
+}
+
+// programName is the program's argv[0]: the file's name, or the last
+// part of the package, URL, file in the archive or OCI repository.
+func programName(c *schema.Component) string {
+	var ref string
+	switch {
+	case c.Path.IsSet():
+		return filepath.Base(c.Path.Raw)
+	case c.Go != "":
+		ref, _, _ = strings.Cut(string(c.Go), "@")
+	case c.File != "":
+		ref = string(c.File)
+	case c.URL != "":
+		ref, _, _ = strings.Cut(string(c.URL), "?")
+	case c.OCI != "":
+		ref, _, _ = strings.Cut(string(c.OCI), "@")
+		if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+			ref = ref[:i]
+		}
+	}
+	return path.Base(strings.TrimSuffix(ref, "/"))
 }
 
 // mergeEnv builds the environment: inherited host variables first, then

@@ -24,16 +24,24 @@ func (p *Project) StoreDir(flag string) (string, error) {
 }
 
 // CheckStore refuses a task file that would let a program write into the
-// store of compiled code in storeDir, or replace the store key:
-// a read-write folder that contains either or lies inside the store, or an
-// output file in the store or over the key; and a read-only folder that
-// holds the key, which a program could read and pass on. Code planted there would run
-// as the user in every later process. The errors carry the task file's
-// line and column and exit with status 2.
+// store of compiled code in storeDir (where fetched programs are kept
+// too), replace the store key, or rewrite the task file or its lock
+// (wasmtasks.lock): a read-write folder that contains any of them or lies
+// inside the store, or an output file in the store or over one of those
+// files; and a read-only folder that holds the key, which a program could
+// read and pass on. Code planted there, or a task file or pin changed by a
+// program, would decide what runs as the user in every later process. The
+// errors carry the task file's line and column and exit with status 2.
 func (p *Project) CheckStore(storeDir string) error {
 	var errs schema.Errors
 	check := func(what string, path string, pos schema.Pos) {
 		err := runner.CheckWritable(path, storeDir)
+		if err == nil {
+			err = runner.CheckHolds(path, p.File.Path, "the task file")
+		}
+		if err == nil {
+			err = runner.CheckHolds(path, p.LockPath(), "the lock file")
+		}
 		if what == "read-only folder" {
 			err = runner.CheckReadable(path)
 		}

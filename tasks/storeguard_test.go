@@ -158,6 +158,51 @@ func TestTaskFilesThatExposeTheStore(t *testing.T) {
 	}
 }
 
+// TestTaskFilesThatExposeTheirOwnFiles lists the ways a task file can let
+// a program rewrite the task file or wasmtasks.lock, and so change what
+// runs next or which programs the lock lets in: a read-write mount that
+// holds either (also through a symbolic link), an output file over either.
+// Each is refused at the line of the offending entry; a read-only mount
+// and a read-write subfolder are not.
+func TestTaskFilesThatExposeTheirOwnFiles(t *testing.T) {
+	cases := []struct {
+		name, entry string
+		line, col   int // of the offending entry; 0 when it is allowed
+	}{
+		{"mount holds both", "dirs: [{host: ., guest: /p}]", 8, 12},
+		{"symlinked mount holds both", "dirs: [{host: link, guest: /p}]", 8, 12},
+		{"stdout over the lock", "stdout: {file: wasmtasks.lock}", 8, 20},
+		{"stderr over the task file", "stderr: {file: wasmtasks.yaml}", 8, 20},
+		{"read-only mount", "dirs: [{host: ., guest: /p, readonly: true}]", 0, 0},
+		{"read-write subfolder", "dirs: [{host: src, guest: /p}]", 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "proj")
+			os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+			os.Symlink(dir, filepath.Join(filepath.Dir(dir), "link"))
+			os.Symlink("../link", filepath.Join(dir, "link"))
+			writeProject(t, dir, "version: 1\ncache_dir: "+t.TempDir()+"\ncomponents:\n  probe: {path: CORE}\ntasks:\n  t:\n    component: probe\n    "+tc.entry+"\n")
+			p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := NewRunner(p, Options{})
+			if err == nil {
+				r.Close()
+			}
+			t.Logf("NewRunner: %v", err)
+			var errs schema.Errors
+			switch {
+			case tc.line == 0 && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.line != 0 && (!errors.As(err, &errs) || errs[0].Line != tc.line || errs[0].Col != tc.col):
+				t.Errorf("want an error at %d:%d, got %v", tc.line, tc.col, err)
+			}
+		})
+	}
+}
+
 // TestStoreDirRule checks the one rule every front end uses to find the
 // store: the flag, else the task file's cache_dir, else
 // $WASMTASKS_CACHE_DIR, else the user cache folder.

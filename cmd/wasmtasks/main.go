@@ -5,11 +5,13 @@
 //	wasmtasks run [FLAGS] [TASK…]              run tasks, dependencies first
 //	wasmtasks list [--json]                    list the tasks
 //	wasmtasks compile [-f FILE]                compile every program into the store
+//	wasmtasks fetch [-f FILE]                  obtain and compile every program
+//	wasmtasks lock [-f FILE] [COMPONENT…]      pin programs in wasmtasks.lock
 //	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
 //	wasmtasks validate [-f FILE]               check the task file
 //	wasmtasks cache info|prune|clear           manage the store of compiled code
 //
-// Exit status: run, list, validate and compile exit 0 on success, 1 when a
+// Exit status: run, list, validate, compile, fetch and lock exit 0 on success, 1 when a
 // task failed, 2 for a bad task file or usage, and 130 when interrupted.
 // exec exits with the program's own status, 0–125 (a component can only
 // report 0 or 1; wasmtime stops a module that exits with 126 or more with
@@ -48,6 +50,8 @@ Usage:
   wasmtasks list [--json]                    list the tasks
   wasmtasks validate [-f FILE]               check the task file
   wasmtasks compile [-f FILE]                compile every program into the store
+  wasmtasks fetch [-f FILE]                  obtain and compile every program (go:, url:, oci:)
+  wasmtasks lock [-f FILE] [COMPONENT…]      resolve programs again and pin them in wasmtasks.lock
   wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
   wasmtasks cache info|prune|clear           manage the store of compiled code
 
@@ -73,7 +77,11 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 	case "list":
 		err = listCmd(args[1:], stdout, stderr)
 	case "compile":
-		err = compileCmd(args[1:], stdout, stderr)
+		err = compileCmd("compile", compileUsage, args[1:], stdout, stderr)
+	case "fetch":
+		err = compileCmd("fetch", fetchUsage, args[1:], stdout, stderr)
+	case "lock":
+		err = lockCmd(args[1:], stdout, stderr)
 	case "--version", "-version", "version":
 		fmt.Fprintf(stdout, "wasmtasks %s (wasmtime %s)\n", version(), runner.WasmtimeVersion)
 		return exitcode.OK

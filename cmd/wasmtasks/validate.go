@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,9 +15,11 @@ import (
 const validateUsage = `Usage: wasmtasks validate [-f FILE]
 
 Checks the task file and prints every problem as FILE:LINE:COL: what is
-wrong; what to do. It also reads each program's imports (without compiling
-it) and reports those that need what wasmtasks cannot provide. Exits 0 when
-the file is valid and 2 when it is not.
+wrong; what to do. Then checks every program: its imports (read without
+compiling it) against what wasmtasks can provide, and its digest against its
+sha256: and wasmtasks.lock, obtaining those from go:, url: and oci: that the
+store lacks (validate never writes the lock). Exits 0 when the file is valid
+and 2 when it is not.
 Without -f, the nearest wasmtasks.yaml in this folder or one above is used.
 
 Flags:
@@ -36,6 +39,12 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := checkStore(f); err != nil {
+		return err
+	}
+	// Programs from sources are obtained (from the store when it has them)
+	// and checked against the lock, which validate never writes.
+	opts := tasks.ResolveOptions{Mode: tasks.LockCheck, Progress: stderr}
+	if err := tasks.NewProject(f).Resolve(context.Background(), opts); err != nil {
 		return err
 	}
 	if err := checkPrograms(f); err != nil {

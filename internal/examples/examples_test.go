@@ -166,7 +166,7 @@ func TestPipelines(t *testing.T) {
 	}
 	defer r.Close()
 	sum, err := r.Run(context.Background())
-	if err != nil || len(sum) != 4 {
+	if err != nil || len(sum) != 5 {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	if _, err := os.Stat(filepath.Join(root, "examples", "build", "out", "notes.txt.gz")); err != nil {
@@ -197,7 +197,7 @@ func TestReadmeRunAll(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go tool mage run:all: %v\n%s", err, out)
 	}
-	for _, want := range []string{"TASK      STATUS", "[hello] Hello, wasmtasks!", "compress  "} {
+	for _, want := range []string{"TASK      STATUS", "[hello] Hello, wasmtasks!", "compress  ", "gofmt     "} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -1,7 +1,9 @@
 // Package testregistry starts a real OCI registry on loopback for tests:
 // Debian's docker-registry (the CNCF distribution registry), with its own
 // storage folder and, when asked, htpasswd basic auth. `go tool mage deps`
-// installs the package; a test that needs it fails (never skips) without it.
+// unpacks the package into a cache folder without installing it (an
+// installed docker-registry runs as a service on :5000); a test that needs
+// it fails (never skips) without it.
 package testregistry
 
 import (
@@ -16,10 +18,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/wasmbuild"
 )
 
-// Binary is the registry program the Debian package docker-registry ships.
-const Binary = "/usr/bin/docker-registry"
+// Binary returns the registry program of the Debian package
+// docker-registry, unpacked by `go tool mage deps` into
+// [wasmbuild.TestPackageDir].
+func Binary() (string, error) {
+	dir, err := wasmbuild.TestPackageDir("docker-registry")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "usr", "bin", "docker-registry"), nil
+}
 
 // The account a registry started by [StartAuth] accepts. Hash is User's
 // bcrypt hash of Password (cost 4, the least bcrypt allows, so tests stay
@@ -58,8 +70,12 @@ func StartAuth(tb testing.TB) *Registry {
 
 func start(tb testing.TB, withAuth bool) *Registry {
 	tb.Helper()
-	if _, err := os.Stat(Binary); err != nil {
-		tb.Fatalf("testregistry: %v; install it with `go tool mage deps` (apt-get install -y docker-registry)", err)
+	bin, err := Binary()
+	if err == nil {
+		_, err = os.Stat(bin)
+	}
+	if err != nil {
+		tb.Fatalf("testregistry: %v; unpack the Debian package docker-registry with `go tool mage deps`", err)
 	}
 	dir := tb.TempDir()
 	config := filepath.Join(dir, "config.yml")
@@ -69,13 +85,13 @@ func start(tb testing.TB, withAuth bool) *Registry {
 	if err := os.WriteFile(filepath.Join(dir, "htpasswd"), []byte(User+":"+hash+"\n"), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	cmd := exec.Command(Binary, "serve", config)
+	cmd := exec.Command(bin, "serve", config)
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("testregistry: start %s: %v", Binary, err)
+		tb.Fatalf("testregistry: start %s: %v", bin, err)
 	}
 	r := &Registry{dir: filepath.Join(dir, "data"), cmd: cmd, done: make(chan struct{})}
 	addr := make(chan string, 1)
@@ -88,9 +104,9 @@ func start(tb testing.TB, withAuth bool) *Registry {
 	select {
 	case r.Host = <-addr:
 	case <-r.done:
-		tb.Fatalf("testregistry: %s exited before it listened", Binary)
+		tb.Fatalf("testregistry: %s exited before it listened", bin)
 	case <-time.After(30 * time.Second):
-		tb.Fatalf("testregistry: %s did not listen within 30 s", Binary)
+		tb.Fatalf("testregistry: %s did not listen within 30 s", bin)
 	}
 	r.waitReady(tb)
 	return r

@@ -8,17 +8,20 @@ import (
 	"strings"
 )
 
-// TestPackages are the Debian packages the tests need besides the C
-// toolchain: docker-registry is the real OCI registry that
-// internal/testregistry starts on loopback.
-const TestPackages = "docker-registry"
-
-// EnsureDebian installs the Debian packages that compile C to WASI and
-// those the tests need when they are missing and this process can (it runs
-// as root and apt-get exists); otherwise it returns an error giving the
-// exact command to run.
+// EnsureDebian installs the Debian packages that compile C to WASI when
+// they are missing and this process can (it runs as root and apt-get
+// exists), otherwise it returns an error giving the exact command to run;
+// then it unpacks, without installing, the packages the tests need
+// ([EnsureTestPackages]).
 func EnsureDebian(log io.Writer) error {
-	missing := missingDebian(strings.Fields(DebianPackages + " " + TestPackages))
+	if err := ensureInstalled(log); err != nil {
+		return err
+	}
+	return EnsureTestPackages(log)
+}
+
+func ensureInstalled(log io.Writer) error {
+	missing := missingDebian(strings.Fields(DebianPackages))
 	if len(missing) == 0 {
 		return nil
 	}

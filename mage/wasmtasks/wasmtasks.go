@@ -5,9 +5,9 @@
 //		_ "github.com/wasmtasks/wasmtasks/mage/wasmtasks"
 //	)
 //
-// and `mage run:all`, `mage run:task NAME`, `mage list`, `mage check` and
-// `mage cache:prune` (also cache:info, cache:clear) run the nearest
-// wasmtasks.yaml, with the same exit statuses as the wasmtasks command: 1
+// and `mage run:all`, `mage run:task NAME`, `mage list`, `mage check`,
+// `mage fetch`, `mage lock` and `mage cache:prune` (also cache:info,
+// cache:clear) run the nearest wasmtasks.yaml, with the same exit statuses as the wasmtasks command: 1
 // when a task failed, 2 for a bad task file, 130 when interrupted.
 //
 // Targets of your own can depend on tasks with [Task]:
@@ -52,13 +52,61 @@ func List() error {
 	return nil
 }
 
-// Check validates wasmtasks.yaml and prints every problem in it.
-func Check() error {
+// Check validates wasmtasks.yaml and prints every problem in it, and
+// checks every program against its sha256: and wasmtasks.lock (which it
+// does not write).
+func Check(ctx context.Context) error {
 	p, err := load()
 	if err != nil {
 		return err
 	}
+	if err := p.Resolve(ctx, tasks.ResolveOptions{Mode: tasks.LockCheck, Progress: os.Stderr}); err != nil {
+		return err
+	}
 	fmt.Printf("%s is valid\n", p.File.Path)
+	return nil
+}
+
+// Fetch obtains every program of wasmtasks.yaml — builds go: packages,
+// downloads url: sources, pulls oci: artifacts — checks each against
+// wasmtasks.lock (writing the pins it lacks) and compiles it, so that
+// later runs need no network: for warming a CI cache or working offline.
+func Fetch(ctx context.Context) error {
+	p, err := load()
+	if err != nil {
+		return err
+	}
+	dir, _ := p.StoreDir("")
+	eng, err := runner.NewEngine(runner.Options{StoreDir: dir, Logger: clilog.New(os.Stderr, "wasmtasks")})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	opts := tasks.ResolveOptions{Mode: tasks.LockAdd, Digest: eng.Digest, StoreDir: eng.StoreDir(), Progress: os.Stderr}
+	if err := p.Resolve(ctx, opts); err != nil {
+		return err
+	}
+	for _, c := range p.File.Components {
+		kind, src, err := eng.Load(p.Program(c.Name))
+		if err != nil {
+			return mg.Fatalf(1, "wasmtasks: %s: %v", c.Name, err)
+		}
+		fmt.Printf("%-20s %-9s %s\n", c.Name, kind, src)
+	}
+	return nil
+}
+
+// Lock resolves every program of wasmtasks.yaml afresh, ignoring the pins
+// (a moved tag or @latest is looked up again), and writes wasmtasks.lock.
+func Lock(ctx context.Context) error {
+	p, err := load()
+	if err != nil {
+		return err
+	}
+	if err := p.Resolve(ctx, tasks.ResolveOptions{Mode: tasks.LockUpdate, Progress: os.Stderr}); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s\n", p.LockPath())
 	return nil
 }
 

@@ -35,6 +35,17 @@ func CheckReadable(path, keyFile string) error {
 	return nil
 }
 
+// CheckHolds returns an error matching [ErrUnsafe] when a guest that may
+// write path could replace file, which what names in the message: path
+// is file or a folder that holds it. Paths are compared as CheckWritable
+// compares them.
+func CheckHolds(path, file, what string) error {
+	if within(realPath(file), realPath(path)) {
+		return unsafef("%s holds %s %s, so a program could rewrite it; mount it read-only, or use a folder or file that does not hold it", path, what, file)
+	}
+	return nil
+}
+
 // within reports whether path is dir or lies inside it.
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)

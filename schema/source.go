@@ -1,0 +1,105 @@
+package schema
+
+import (
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The grammars of where a program comes from (see [Component]). They say
+// how a value is written; what it names is checked when it is fetched.
+var (
+	// goGrammar is a package of the project (., .., ./x, ../x) or a
+	// package path at a version.
+	goGrammar = newGrammar(`^(\.\.?(/[^\s@]*)?|[^\s@.][^\s@]*@[^\s@]+)$`)
+	// urlGrammar is an http or https URL.
+	urlGrammar = newGrammar(`^https?://[^\s/]+[^\s]*$`)
+	// ociGrammar is registry/repository with a :tag or @digest, as
+	// docker and oras write it.
+	ociGrammar = newGrammar(`^[A-Za-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})?$`)
+)
+
+// GoPackage is a go: source: ./tools/gen or module/path/cmd/x@version.
+type GoPackage string
+
+func (g *GoPackage) decode(d *decoder, n *yaml.Node) {
+	v, ok := decodeWord(d, n, "a Go package")
+	switch {
+	case !ok:
+	case goGrammar.match(v):
+		*g = GoPackage(v)
+	case !strings.Contains(v, "@") && !strings.ContainsAny(v, " \t"):
+		d.errorf(n, "go: %s has no version; write %s@v1.2.3 (or @latest, which wasmtasks.lock then pins), or start it with ./ if it is a package of the project", v, v)
+	default:
+		d.errorf(n, "go: %q is not a Go package; write ./tools/gen for a package of the project or example.com/mod/cmd/tool@v1.2.3", v)
+	}
+}
+
+func (*GoPackage) jsonSchema() object { return object{"type": "string", "pattern": goGrammar.pattern} }
+
+// URL is a url: source.
+type URL string
+
+func (u *URL) decode(d *decoder, n *yaml.Node) {
+	v, ok := decodeWord(d, n, "a URL")
+	switch {
+	case !ok:
+	case urlGrammar.match(v):
+		*u = URL(v)
+	default:
+		d.errorf(n, "url %q is not an http:// or https:// URL; wasmtasks downloads programs over HTTP(S) only", v)
+	}
+}
+
+func (*URL) jsonSchema() object { return object{"type": "string", "pattern": urlGrammar.pattern} }
+
+// OCIRef is an oci: source.
+type OCIRef string
+
+func (r *OCIRef) decode(d *decoder, n *yaml.Node) {
+	v, ok := decodeWord(d, n, "an OCI reference")
+	switch {
+	case !ok:
+	case ociGrammar.match(v):
+		*r = OCIRef(v)
+	default:
+		d.errorf(n, "oci %q is not a reference; write registry.example/org/tool:1.0 or registry.example/org/tool@sha256:…", v)
+	}
+}
+
+func (*OCIRef) jsonSchema() object { return object{"type": "string", "pattern": ociGrammar.pattern} }
+
+// ArchivePath is a path inside an archive: relative, slash-separated,
+// without a .. part.
+type ArchivePath string
+
+func (p *ArchivePath) decode(d *decoder, n *yaml.Node) {
+	v, ok := decodeWord(d, n, "a path inside the archive")
+	switch {
+	case !ok:
+	case strings.HasPrefix(v, "/") || strings.Contains(v, `\`) || globUp.MatchString(v):
+		d.errorf(n, "%q is not a path inside the archive; write it from the archive's top, with / and without .., like package/bin/tool.wasm", v)
+	default:
+		*p = ArchivePath(path.Clean(v))
+	}
+}
+
+func (*ArchivePath) jsonSchema() object {
+	return object{"type": "string", "minLength": 1, "not": object{"anyOf": []any{
+		object{"pattern": `^/`}, object{"pattern": globUp.String()}, object{"pattern": `\\`},
+	}}}
+}
+
+// decodeWord reads a non-empty string with variables expanded.
+func decodeWord(d *decoder, n *yaml.Node, want string) (string, bool) {
+	if !d.expect(n, yaml.ScalarNode, want) {
+		return "", false
+	}
+	v, ok := d.expand(n)
+	if ok && v == "" {
+		d.errorf(n, "empty value; want %s", want)
+		return "", false
+	}
+	return v, ok
+}
