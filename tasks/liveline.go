@@ -14,8 +14,9 @@ type liveLine struct {
 	stdoutToo bool       // stdout shows on the same terminal
 	width     func() int // the terminal's width in columns
 
-	shown   bool // the status line is on the terminal now
-	midLine bool // the last output on the terminal did not end a line
+	shown   bool   // the status line is on the terminal now
+	text    string // what it shows
+	midLine bool   // the last output on the terminal did not end a line
 }
 
 // Escape codes: the cursor to the start of the line, then erase from the
@@ -100,12 +101,13 @@ func (l *liveLine) show(text string) {
 		return
 	}
 	text = fit(text, l.width()-1)
-	if text == "" {
+	switch {
+	case text == "":
 		l.clear()
-		return
+	case !l.shown || text != l.text:
+		io.WriteString(l.term, carriageReturn+text+eraseLine)
+		l.shown, l.text = true, text
 	}
-	io.WriteString(l.term, carriageReturn+text+eraseLine)
-	l.shown = true
 }
 
 // fit cuts text to at most n characters, marking the cut with "…".
