@@ -32,9 +32,9 @@ type Options struct {
 	KeepGoing bool
 	// Force runs tasks even when they are up to date.
 	Force bool
-	// Quiet prints only the tasks' output and a line for each failure:
-	// no progress. On a terminal (Stderr is one, and TERM is not dumb) the
-	// progress is a status line at the bottom; elsewhere plain lines.
+	// Quiet prints only the tasks' output and a line for each failure.
+	// Without it, Stderr gets the progress: on a terminal (and TERM is not
+	// dumb) a status line at the bottom, elsewhere plain lines.
 	Quiet bool
 	// Summary is how much of a run's summary [Runner.PrintSummary] shows:
 	// SummaryShort, SummaryFull or SummaryFailures; "" means SummaryShort,
