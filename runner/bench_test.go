@@ -44,7 +44,7 @@ func BenchmarkCompile(b *testing.B) {
 			}
 			b.SetBytes(int64(len(wasm)))
 			for b.Loop() {
-				p, err := eng.compile(k, wasm)
+				p, err := eng.compile(k, wasm, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -90,6 +90,15 @@ type Cmd struct {
 	// counted.
 	MemoryLimit int64
 
+	// OnCompile, if not nil, is called when Run starts compiling the
+	// program, with the program's size in bytes, so that a front end can
+	// say why a run is slow to start (a 30 MB program compiles for
+	// seconds); Run calls the returned done func, if not nil, when the
+	// compile ends. Only the run that really compiles calls it: not one
+	// that loads stored or already compiled code, nor one that waits for
+	// another run's compile of the same program.
+	OnCompile func(size int64) (done func())
+
 	engine *Engine
 	kind   Kind // known once the program is loaded, for error messages
 	ran    bool
@@ -188,7 +197,7 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 	if err := c.checkPin(d); err != nil {
 		return nil, SourceUnknown, err
 	}
-	p, src, err := c.engine.load(wasm, d)
+	p, src, err := c.engine.load(wasm, d, c.OnCompile)
 	if err == nil && c.Wasm == nil {
 		c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
 	}

@@ -100,7 +100,9 @@ func kindOf(wasm []byte) (Kind, error) {
 
 // load returns the compiled program for wasm, compiling it only if no other
 // run has; runs that ask at the same moment wait for one compilation.
-func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
+// onCompile, if not nil, hears of a compile that this call does (see
+// [Cmd.OnCompile]).
+func (e *Engine) load(wasm []byte, key digest, onCompile func(int64) func()) (*program, Source, error) {
 	kind, err := kindOf(wasm)
 	if err != nil {
 		return nil, SourceUnknown, err
@@ -117,7 +119,7 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 		return f.prog, Memory, f.err
 	}
 	var src Source
-	f.prog, src, f.err = e.checkedAndCompiled(kind, wasm, key)
+	f.prog, src, f.err = e.checkedAndCompiled(kind, wasm, key, onCompile)
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()
@@ -132,14 +134,14 @@ func (e *Engine) load(wasm []byte, key digest) (*program, Source, error) {
 // needs what the host lacks before compiling anything, and then loads or
 // compiles it. A program whose sections cannot be walked gets wasmtime's
 // own word on it first, when wasmtime refuses it too.
-func (e *Engine) checkedAndCompiled(kind Kind, wasm []byte, key digest) (*program, Source, error) {
+func (e *Engine) checkedAndCompiled(kind Kind, wasm []byte, key digest, onCompile func(int64) func()) (*program, Source, error) {
 	sh, shapeErr := shapeOf(wasm)
 	if shapeErr == nil {
 		if err := sh.needs.importError(); err != nil {
 			return nil, SourceUnknown, err
 		}
 	}
-	p, src, err := e.storedOrCompiled(kind, wasm, key)
+	p, src, err := e.storedOrCompiled(kind, wasm, key, onCompile)
 	if err == nil && shapeErr != nil {
 		p.c.Close()
 		return nil, src, shapeErr
@@ -152,9 +154,9 @@ func (e *Engine) checkedAndCompiled(kind Kind, wasm []byte, key digest) (*progra
 
 // storedOrCompiled loads the program's compiled code from the store, or compiles it
 // and stores the result.
-func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest) (*program, Source, error) {
+func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest, onCompile func(int64) func()) (*program, Source, error) {
 	if e.store == nil {
-		p, err := e.compile(kind, wasm)
+		p, err := e.compile(kind, wasm, onCompile)
 		return p, Compiled, err
 	}
 	key := e.storeKey(d)
@@ -164,7 +166,7 @@ func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest) (*program, S
 		}
 		e.store.Remove(key)
 	}
-	p, err := e.compile(kind, wasm)
+	p, err := e.compile(kind, wasm, onCompile)
 	if err != nil {
 		return nil, Compiled, err
 	}
@@ -201,7 +203,12 @@ func (e *Engine) storeKey(d digest) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (e *Engine) compile(kind Kind, wasm []byte) (*program, error) {
+func (e *Engine) compile(kind Kind, wasm []byte, onCompile func(int64) func()) (*program, error) {
+	if onCompile != nil {
+		if done := onCompile(int64(len(wasm))); done != nil {
+			defer done()
+		}
+	}
 	p, err := e.c.Compile(capi.Kind(kind), wasm)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
@@ -216,7 +223,7 @@ func (e *Engine) Load(path string) (Kind, Source, error) {
 	if err != nil {
 		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %w", err)
 	}
-	p, src, err := e.load(wasm, digest(sha256.Sum256(wasm)))
+	p, src, err := e.load(wasm, digest(sha256.Sum256(wasm)), nil)
 	if err != nil {
 		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %q: %w", path, err)
 	}

@@ -96,7 +96,7 @@ func TestOverlappingRunsShareTasks(t *testing.T) {
 		sum, err := r.Run(context.Background(), "shared")
 		waiting <- ran{sum, err}
 	}()
-	for !strings.Contains(out.String(), "[shared] start") {
+	for !strings.Contains(out.String(), "[shared] start ") {
 		time.Sleep(5 * time.Millisecond)
 	}
 	sum, err := r.Run(context.Background(), "bad", "shared")
@@ -108,7 +108,7 @@ func TestOverlappingRunsShareTasks(t *testing.T) {
 	if w.err != nil || statusOf(w.sum, "shared") != Ran {
 		t.Errorf("waiting call: %v, %v; want shared run", w.sum, w.err)
 	}
-	if n := strings.Count(out.String(), "[shared] start"); n != 1 {
+	if n := strings.Count(out.String(), "[shared] start "); n != 1 {
 		t.Errorf("shared started %d times, want once:\n%s", n, out.String())
 	}
 }

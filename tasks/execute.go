@@ -25,6 +25,7 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	}
 	cmd.Timeout = timeDuration(s.settings.Timeout)
 	cmd.MemoryLimit = int64(s.settings.Memory)
+	cmd.OnCompile = func(size int64) func() { return r.progress.compiling(t.Name, s.program, size) }
 
 	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
 	defer finish()

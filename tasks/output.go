@@ -36,6 +36,18 @@ type console struct {
 	mu             sync.Mutex
 	stdout, stderr io.Writer
 	mode           string
+	live           *liveLine // the status line of a terminal; nil when none
+}
+
+// write writes b to w, one of the console's streams, with c.mu held: a
+// status line on the terminal is cleared first, so that output never mixes
+// with it.
+func (c *console) write(w io.Writer, b []byte) (int, error) {
+	if c.live != nil {
+		c.live.before(w)
+		defer c.live.after(w, b)
+	}
+	return w.Write(b)
 }
 
 // taskStreams returns the writers a task's stdout and stderr go to, and a
@@ -59,7 +71,7 @@ func (c *console) taskStreams(name string) (stdout, stderr io.Writer, finish fun
 func (c *console) printf(format string, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.stderr, format, args...)
+	c.write(c.stderr, fmt.Appendf(nil, format, args...))
 }
 
 type locked struct {
@@ -70,7 +82,7 @@ type locked struct {
 func (l *locked) Write(p []byte) (int, error) {
 	l.c.mu.Lock()
 	defer l.c.mu.Unlock()
-	return l.w.Write(p)
+	return l.c.write(l.w, p)
 }
 
 // prefixer writes whole lines, each starting with the task's name.
@@ -107,7 +119,7 @@ func (p *prefixer) emit(lines []byte) {
 	}
 	p.c.mu.Lock()
 	defer p.c.mu.Unlock()
-	p.w.Write(out.Bytes())
+	p.c.write(p.w, out.Bytes())
 }
 
 func (p *prefixer) flush() {
@@ -149,7 +161,7 @@ func (g *group) flush() {
 	g.c.mu.Lock()
 	defer g.c.mu.Unlock()
 	for _, ch := range g.chunks {
-		ch.w.Write(ch.data)
+		g.c.write(ch.w, ch.data)
 	}
 	g.chunks = nil
 }

@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,14 @@ type Options struct {
 	KeepGoing bool
 	// Force runs tasks even when they are up to date.
 	Force bool
+	// Quiet prints only the tasks' output and a line for each failure.
+	// Without it, Stderr gets the progress: on a terminal (and TERM is not
+	// dumb) a status line at the bottom, elsewhere plain lines.
+	Quiet bool
+	// Summary is how much of a run's summary [Runner.PrintSummary] shows:
+	// SummaryShort, SummaryFull or SummaryFailures; "" means SummaryShort,
+	// or SummaryFailures with Quiet.
+	Summary string
 	// Stdout and Stderr receive the tasks' output and wasmtasks' own
 	// messages; nil means the process's.
 	Stdout, Stderr io.Writer
@@ -64,6 +73,7 @@ type Runner struct {
 	engine    *runner.Engine
 	ownEngine bool
 	console   *console
+	progress  *progress
 	state     stateFile
 	slots     chan struct{}
 	roots     []string      // where guests could have planted symlinks
@@ -116,6 +126,10 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 	default:
 		return nil, &UsageError{fmt.Sprintf("unknown output mode %q; want prefixed, grouped or interleaved", opts.Output)}
 	}
+	var err error
+	if opts.Summary, err = summaryDetail(opts.Summary, opts.Quiet); err != nil {
+		return nil, err
+	}
 	if opts.Stdout == nil {
 		opts.Stdout = os.Stdout
 	}
@@ -133,6 +147,10 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		nodes:   map[string]*node{},
 		roots:   p.roots(),
 	}
+	if !opts.Quiet {
+		r.console.live = newLiveLine(opts.Stdout, opts.Stderr)
+	}
+	r.progress = newProgress(r.console, opts.Quiet, p.File.Dir)
 	r.guard = safefs.NewGuard(r.roots...)
 	r.state.guard = r.guard
 	if r.engine == nil {
@@ -213,6 +231,16 @@ func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 	return sum, sum.err(ctx)
 }
 
+// PrintSummary writes a run's summary to Options.Stderr, as much of it as
+// Options.Summary says, never mixed with the status line of a terminal.
+func (r *Runner) PrintSummary(sum Summary) {
+	var b bytes.Buffer
+	sum.print(&b, r.opts.Summary)
+	r.console.mu.Lock()
+	defer r.console.mu.Unlock()
+	r.console.write(r.console.stderr, b.Bytes())
+}
+
 // join makes a call that waits for the plan's tasks, starting those that
 // no other call runs. When the call ends, the tasks that only it waited for
 // are stopped.
@@ -276,6 +304,7 @@ func (r *Runner) startLocked(ctx context.Context, t *schema.Task) *node {
 		n.deps = append(n.deps, r.startLocked(ctx, r.project.tasks[d.Name]))
 	}
 	r.nodes[t.Name] = n
+	r.progress.planned(1)
 	go r.runNode(n)
 	return n
 }
@@ -283,6 +312,7 @@ func (r *Runner) startLocked(ctx context.Context, t *schema.Task) *node {
 func (r *Runner) runNode(n *node) {
 	defer close(n.done)
 	defer n.cancel()
+	defer r.progress.finished()
 	if p := n.prev; p != nil {
 		n.prev = nil
 		if <-p.done; !p.res.Status.stopped() {
@@ -331,7 +361,12 @@ func (r *Runner) runNode(n *node) {
 func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 	res.Task = t.Name
 	start := time.Now()
-	defer func() { res.Time = time.Since(start) }()
+	defer func() {
+		res.Time = time.Since(start)
+		if res.Status != UpToDate {
+			r.progress.ended(res)
+		}
+	}()
 	s := r.project.spec(t)
 	defer r.outputs.lock(s.outputFiles())()
 	check, err := r.checkUpToDate(s)
@@ -342,6 +377,7 @@ func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 		res.Status = UpToDate
 		return res
 	}
+	r.progress.started(t.Name)
 	rr, lastStderr, err := r.execute(ctx, t, s)
 	res.Source, res.Stderr = rr.Source, lastStderr
 	res.ExitCode = rr.ExitCode

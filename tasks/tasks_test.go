@@ -448,7 +448,7 @@ func TestRunnerRunsEachTaskOncePerRunner(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := strings.Count(out.String(), "[a] start"); n != 1 {
+	if n := strings.Count(out.String(), "[a] start "); n != 1 {
 		t.Errorf("a ran %d times across three Run calls", n)
 	}
 }

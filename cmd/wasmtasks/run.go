@@ -20,7 +20,9 @@ import (
 const runUsage = `Usage: wasmtasks run [FLAGS] [TASK…]
 
 Runs the named tasks, or every task, after their dependencies, in parallel
-where it can, and prints a summary. Exits 0 when every task succeeded or was
+where it can, and prints a summary. It says when a task starts and ends and
+when a program compiles: on a terminal in a status line at the bottom,
+elsewhere in plain lines. Exits 0 when every task succeeded or was
 up to date, 1 when a task failed, 2 for a bad task file or usage, and 130
 when interrupted.
 
@@ -72,6 +74,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
 	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
 	fs.BoolVar(&dryRun, "dry-run", false, "print what would run, in order, and run nothing")
+	fs.BoolVar(&opts.Quiet, "quiet", false, "print only the tasks' output and their failures: no progress, and only the failures of the summary")
+	fs.StringVar(&opts.Summary, "summary", "", "end with a `short` summary (counts and failures; the default), full (also a row per task) or failures (the default with --quiet)")
 	var budget string
 	fs.StringVar(&budget, "memory-budget", "", "start tasks only while the sum of their `SIZE` limits (memory:) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
 	if done, err := parseFlags(fs, args); done {
@@ -106,7 +110,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sum, err := r.Run(ctx, fs.Args()...)
-	sum.Print(stderr)
+	r.PrintSummary(sum)
 	return err
 }
 

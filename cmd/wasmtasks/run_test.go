@@ -49,9 +49,9 @@ func TestRunCommand(t *testing.T) {
 		stdout    string
 		stderr    []string
 	}{
-		{"one task", dir, []string{"run", "hello"}, 0, "[hello] probe", []string{"hello  ok"}},
+		{"one task", dir, []string{"run", "hello"}, 0, "[hello] probe", []string{"wasmtasks: [hello] ok in", "1 task: 1 ran"}},
 		{"found upwards", sub, []string{"run", "hello"}, 0, "[hello] probe", nil},
-		{"failure", dir, []string{"run", "-j", "1", "fails"}, 1, "\nargs\nhi\n", []string{"fails  failed (exit 1)", "--- fails failed: exit status 1", "    it broke", "wasmtasks: task fails failed"}},
+		{"failure", dir, []string{"run", "-j", "1", "fails"}, 1, "\nargs\nhi\n", []string{"wasmtasks: [fails] failed in", "2 tasks: 1 ran, 1 failed", "--- fails failed: exit status 1", "    it broke", "wasmtasks: task fails failed"}},
 		{"unknown task", dir, []string{"run", "nope"}, 2, "", []string{`no task "nope"`}},
 		{"bad output mode", dir, []string{"run", "--output", "fancy", "hello"}, 2, "", []string{"unknown output mode"}},
 		{"dry run", dir, []string{"run", "--dry-run", "fails"}, 0, "1. hello (would run)", nil},
@@ -101,7 +101,7 @@ func TestRunInterrupted(t *testing.T) {
 	// Wait until the output is being written.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		temps, _ := filepath.Glob(filepath.Join(dir, "out", ".spin.txt.tmp-*"))
+		temps, _ := filepath.Glob(filepath.Join(dir, "out", ".spin.txt.wasmtasks-tmp-*"))
 		if len(temps) > 0 || time.Now().After(deadline) {
 			break
 		}
@@ -116,7 +116,7 @@ func TestRunInterrupted(t *testing.T) {
 	for _, e := range entries {
 		t.Errorf("interrupted run left %s", e.Name())
 	}
-	if !strings.Contains(errb.String(), "spin  stopped") {
+	if !strings.Contains(errb.String(), "1 task: 1 stopped") {
 		t.Errorf("summary lacks the stopped task:\n%s", errb.String())
 	}
 }
@@ -153,7 +153,7 @@ tasks:
 		}
 	}
 	r := wasmtasks(t, dir, "", "run")
-	if r.status != 0 || strings.Count(r.stderr, "up to date") != 3 {
+	if r.status != 0 || !strings.Contains(r.stderr, "3 tasks: 3 up to date") {
 		t.Errorf("third run:\n%s", r.stderr)
 	}
 }

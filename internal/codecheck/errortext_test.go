@@ -28,7 +28,7 @@ var allowed = map[string]string{
 	"runner/internal/capi/error.go:parseMessage": "formatting: splits wasmtime's message into the error with its causes and the wasm backtrace",
 	"runner/internal/capi/error.go:parseFrames":  "formatting: turns wasmtime's numbered backtrace frames into lines",
 	"schema/syntax.go:syntaxError":               "text only: go.yaml.in/yaml/v3 reports a syntax error only as \"yaml: line N: msg\"; the line and the problem are read out to place it",
-	"tasks/summary.go:Print":                     "formatting: a multi-line error is printed again in full under the one-line reason",
+	"tasks/summary.go:failures":                  "formatting: a multi-line error is printed again in full under the one-line reason",
 }
 
 // wasmtimeText are the packages whose every string comes from wasmtime:

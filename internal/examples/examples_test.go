@@ -188,7 +188,8 @@ func TestPipelines(t *testing.T) {
 }
 
 // TestReadmeRunAll runs the README's first command in the repository, as a
-// newcomer would, and checks that it ends with the summary.
+// newcomer would, and checks that it shows progress and ends with the
+// summary's counts.
 func TestReadmeRunAll(t *testing.T) {
 	cmd := exec.Command("go", "tool", "mage", "run:all")
 	cmd.Dir = root
@@ -197,7 +198,7 @@ func TestReadmeRunAll(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go tool mage run:all: %v\n%s", err, out)
 	}
-	for _, want := range []string{"TASK      STATUS", "[hello] Hello, wasmtasks!", "compress  ", "gofmt     "} {
+	for _, want := range []string{"[hello] Hello, wasmtasks!", "wasmtasks: [hello] ok in", "wasmtasks: [gofmt] ", "\n5 tasks: "} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

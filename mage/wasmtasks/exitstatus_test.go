@@ -79,7 +79,7 @@ type ran struct {
 }
 
 // frontEnd runs bin with args in dir; with interrupt, it sends SIGINT once
-// the task has started (printed "start").
+// the task has started (printed "[task] start …").
 func frontEnd(t *testing.T, dir, bin string, args []string, interrupt bool) ran {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
@@ -91,7 +91,7 @@ func frontEnd(t *testing.T, dir, bin string, args []string, interrupt bool) ran 
 	}
 	if interrupt {
 		deadline := time.Now().Add(60 * time.Second)
-		for !strings.Contains(out.String(), "start") && time.Now().Before(deadline) {
+		for !strings.Contains(out.String(), "] start ") && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		cmd.Process.Signal(syscall.SIGINT)

@@ -69,6 +69,12 @@ tasks:
 // in which PROBE stands for the probe component, and returns its folder.
 func importer(t *testing.T, yaml string) string {
 	t.Helper()
+	return importerWith(t, yaml, "")
+}
+
+// importerWith is importer with more code in the magefile.
+func importerWith(t *testing.T, yaml, magefile string) string {
+	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod": "module example.com/e2e\n\ngo 1.26\n\nrequire github.com/wasmtasks/wasmtasks v0.0.0\n\n" +
@@ -86,7 +92,7 @@ import (
 
 // Both depends on two tasks that share a dependency.
 func Both() { mg.Deps(wasmtasks.Task("left"), wasmtasks.Task("right")) }
-`,
+` + magefile,
 		"wasmtasks.yaml": taskFile(t, yaml),
 	}
 	for name, content := range files {

@@ -15,7 +15,8 @@
 //	func Build() { mg.Deps(wasmtasks.Task("generate")) }
 //
 // Within one mage invocation every task runs at most once, on one shared
-// engine, however many targets ask for it.
+// engine, however many targets ask for it. Set [Options] to choose what the
+// flags of `wasmtasks run` choose for the command.
 package wasmtasks
 
 import (
@@ -159,12 +160,14 @@ func (t taskFn) Name() string                  { return "wasmtasks:" + string(t)
 func (t taskFn) ID() string                    { return "wasmtasks-task:" + string(t) }
 func (t taskFn) Run(ctx context.Context) error { return runTasks(ctx, string(t)) }
 
-// session is what one mage invocation shares: the project and its runner.
+// session is what one mage invocation shares: the project, its runner,
+// and the summaries of its runs.
 var session struct {
-	once    sync.Once
-	project *tasks.Project
-	runner  *tasks.Runner
-	err     error
+	once      sync.Once
+	project   *tasks.Project
+	runner    *tasks.Runner
+	err       error
+	summaries summaries
 }
 
 func load() (*tasks.Project, error) {
@@ -176,20 +179,31 @@ func load() (*tasks.Project, error) {
 }
 
 func runTasks(ctx context.Context, names ...string) error {
-	session.once.Do(func() {
-		session.project, session.err = load()
-		if session.err == nil {
-			session.runner, session.err = tasks.NewRunner(session.project, tasks.Options{
-				Logger: clilog.New(os.Stderr, "wasmtasks"),
-			})
-		}
-	})
+	session.once.Do(func() { session.runner, session.err = newRunner() })
 	if session.err != nil {
 		return session.err
 	}
+	session.summaries.begin()
 	sum, err := session.runner.Run(ctx, names...)
-	sum.Print(os.Stderr)
+	session.summaries.end(sum, session.runner.PrintSummary)
 	return err
+}
+
+// newRunner loads the project and makes the runner of this invocation, with
+// [Options] and the environment's overrides.
+func newRunner() (*tasks.Runner, error) {
+	opts, err := withEnv(Options)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = clilog.New(os.Stderr, "wasmtasks")
+	}
+	session.project, err = load()
+	if err != nil {
+		return nil, err
+	}
+	return tasks.NewRunner(session.project, opts)
 }
 
 // openStore opens the store that [tasks.Project.StoreDir] names for the
