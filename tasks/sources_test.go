@@ -1,6 +1,8 @@
 package tasks
 
 import (
+	"github.com/wasmtasks/wasmtasks/internal/golden"
+
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
@@ -115,7 +117,7 @@ func TestURLSourceRunsLocksAndWorksOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = runWith(t, sourcesProject(t, dir, urlYAML, "URL", srv.URL, "SUM", hexSum(prog)), fetchDir)
-	checkRefused(t, o, "tool", other, hexSum(prog), "wasmtasks lock tool")
+	checkRefused(t, o, "tool", "lock-mismatch", dir, "DIR", srv.URL, "URL", other, "OTHER", hexSum(prog), "PROGRAM")
 	var mm *source.MismatchError
 	if !errors.As(o.err, &mm) {
 		t.Errorf("error %v does not match *source.MismatchError", o.err)
@@ -127,7 +129,10 @@ func TestURLSourceRunsLocksAndWorksOffline(t *testing.T) {
 
 // checkRefused checks that a run stopped before anything ran, with exit
 // status 2 and a message that holds each of want.
-func checkRefused(t *testing.T, o outcome, want ...string) {
+// checkRefused checks that the run was refused before any task started,
+// for component, with exit status 2, and compares the whole message with
+// the golden file name (pairs replace what changes between runs).
+func checkRefused(t *testing.T, o outcome, component, name string, pairs ...string) {
 	t.Helper()
 	if o.err == nil {
 		t.Fatalf("ran: %v", o.statuses())
@@ -139,11 +144,11 @@ func checkRefused(t *testing.T, o outcome, want ...string) {
 	if len(o.sum) != 0 {
 		t.Errorf("tasks started: %v", o.statuses())
 	}
-	for _, w := range want {
-		if !strings.Contains(o.err.Error(), w) {
-			t.Errorf("error %q does not say %q", o.err, w)
-		}
+	var ce *ComponentError
+	if !errors.As(o.err, &ce) || ce.Component != component {
+		t.Errorf("error %v: want a *ComponentError for %s", o.err, component)
 	}
+	golden.CheckError(t, filepath.Join("testdata", "golden", "refused", name+".txt"), o.err, pairs...)
 }
 
 func tarGz(t *testing.T, files map[string][]byte) []byte {
@@ -293,7 +298,7 @@ tasks:
 	}
 	wrong := strings.Repeat("0", 64)
 	o = runTasks(t, sourcesProject(t, dir, yaml, "SUM", wrong), Options{Jobs: 1})
-	checkRefused(t, o, "tool", good, wrong)
+	checkRefused(t, o, "tool", "wrong-path-pin", dir, "DIR", good, "GOOD", wrong, "WRONG")
 	if !errors.Is(o.err, ErrPin) {
 		t.Errorf("error %v does not match ErrPin", o.err)
 	}
