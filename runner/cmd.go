@@ -44,7 +44,10 @@ type Cmd struct {
 	// process's stream directly. Any other writer gets each write of the
 	// guest as one Write call, from a goroutine of the run, and no Write
 	// after Run has returned: output of an abandoned guest (see Timeout) is
-	// dropped.
+	// dropped. A writer (or a Stdin reader) that panics is not the end of
+	// the process: the panic is recovered, the guest's later output is
+	// dropped (or its input ends), and Run fails with an error matching
+	// [ErrStreamPanicked].
 	//
 	// On Windows a guest's streams can only be the process's own or nil:
 	// wasmtime opens stream files by path, and a pipe has none there. Run
@@ -220,6 +223,11 @@ func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error
 		finished <- outcome{r, err}
 	}()
 	if o, ok := await(ctx, finished); ok {
+		// A panic of the Cmd's own stream is a bug on the host's side: it
+		// outranks whatever the guest made of its failed writes.
+		if err := g.streams.panicErr(); err != nil {
+			return o.res, c.errorf("%w", err)
+		}
 		return o.res, o.err
 	}
 	// The guest is blocked in a host call that the interrupt cannot reach.

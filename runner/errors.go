@@ -48,3 +48,27 @@ func (e *ExitError) ExitCode() int { return e.Code }
 
 // Unwrap returns the context error that stopped the guest, if any.
 func (e *ExitError) Unwrap() error { return e.cause }
+
+// ErrStreamPanicked is matched (errors.Is) by the error of a run whose
+// Stdout or Stderr panicked in Write, or whose Stdin panicked in Read. The
+// panic is recovered: the guest's further output is dropped (its writes
+// fail) or its input ends, and Run fails with the panic's value in the
+// error.
+var ErrStreamPanicked = errors.New("a stream of the run panicked")
+
+// streamPanic is the error of a run whose stream panicked; it matches
+// [ErrStreamPanicked].
+type streamPanic struct {
+	stream string // stdin, stdout or stderr
+	value  any
+}
+
+func (e *streamPanic) Error() string {
+	what := "writer"
+	if e.stream == "stdin" {
+		what = "reader"
+	}
+	return fmt.Sprintf("the %s %s given to the run panicked: %v", e.stream, what, e.value)
+}
+
+func (e *streamPanic) Is(target error) bool { return target == ErrStreamPanicked }

@@ -43,10 +43,10 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 		return nil, st, err
 	}
 	w.Dirs = dirs
-	if w.InheritStdout, w.StdoutFile, err = st.output(c.Stdout, os.Stdout); err != nil {
+	if w.InheritStdout, w.StdoutFile, err = st.output("stdout", c.Stdout, os.Stdout); err != nil {
 		return nil, st, err
 	}
-	if w.InheritStderr, w.StderrFile, err = st.output(c.Stderr, os.Stderr); err != nil {
+	if w.InheritStderr, w.StderrFile, err = st.output("stderr", c.Stderr, os.Stderr); err != nil {
 		return nil, st, err
 	}
 	err = st.input(ctx, w, c.Stdin)
@@ -145,6 +145,27 @@ type streams struct {
 	stdin     *os.File // the host end of the stdin pipe, if any
 	stop      func() bool
 	dirs      []*safefs.Dir // the preopened folders, open until the store closes
+
+	panicMu  sync.Mutex
+	panicked error // the first panic of a Cmd's reader or writer, recovered
+}
+
+// recovered records a panic of the Cmd's reader or writer of the stream
+// name (in a deferred call of a copier): the run then fails with it
+// instead of taking the process down with pending work.
+func (st *streams) recovered(name string, v any) {
+	st.panicMu.Lock()
+	defer st.panicMu.Unlock()
+	if st.panicked == nil {
+		st.panicked = &streamPanic{stream: name, value: v}
+	}
+}
+
+// panicErr returns the recorded panic, if any; call it after finish.
+func (st *streams) panicErr() error {
+	st.panicMu.Lock()
+	defer st.panicMu.Unlock()
+	return st.panicked
 }
 
 // guardedWriter passes writes on until it is shut: a Cmd's writer gets
@@ -204,7 +225,7 @@ func (st *streams) abandon() {
 
 // output connects a writer: nil discards, the process's own stream is
 // inherited, anything else gets a pipe.
-func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string, err error) {
+func (st *streams) output(name string, w io.Writer, own *os.File) (inherit bool, file string, err error) {
 	switch w {
 	case nil:
 		return false, "", nil
@@ -225,13 +246,27 @@ func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string,
 	st.copiers.Add(1)
 	go func() {
 		defer st.copiers.Done()
-		// A writer that fails stops taking output; the guest's further
-		// writes then fail, and draining the pipe keeps it from blocking.
-		if _, err := io.Copy(g, pr); err != nil {
+		// A writer that fails or panics stops taking output; the guest's
+		// further writes then fail, and draining the pipe keeps it from
+		// blocking.
+		if err := st.copyOut(name, g, pr); err != nil {
 			io.Copy(io.Discard, pr)
 		}
 	}()
 	return false, path, nil
+}
+
+// copyOut copies the guest's output to the Cmd's writer; a panic of the
+// writer is recovered and recorded, and ends the copy with an error.
+func (st *streams) copyOut(name string, w io.Writer, r io.Reader) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			st.recovered(name, v)
+			err = ErrStreamPanicked
+		}
+	}()
+	_, err = io.Copy(w, r)
+	return err
 }
 
 // input connects stdin: nil is empty, os.Stdin is inherited, any other
@@ -255,10 +290,16 @@ func (st *streams) input(ctx context.Context, w *capi.WASI, r io.Reader) error {
 	}
 	st.stdin = pw
 	go func() {
+		defer pw.Close()
+		// A reader that panics ends the guest's input, and the run fails.
+		defer func() {
+			if v := recover(); v != nil {
+				st.recovered("stdin", v)
+			}
+		}()
 		// An error here means the guest stopped reading (the pipe closed):
 		// what it did not read is not its business.
 		_, _ = io.Copy(pw, r)
-		pw.Close()
 	}()
 	// A cancelled guest blocked reading stdin sees end of file.
 	st.stop = context.AfterFunc(ctx, func() { pw.Close() })

@@ -26,8 +26,6 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	cmd.Timeout = timeDuration(s.settings.Timeout)
 	cmd.MemoryLimit = int64(s.settings.Memory)
 
-	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
-	defer finish()
 	tl := &tail{max: stderrTail}
 	var pending []*pendingFile
 	byPath := map[string]*pendingFile{}
@@ -35,6 +33,14 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	defer func() {
 		for _, p := range pending {
 			p.finish(ok)
+		}
+	}()
+	// The console is flushed before the outputs are kept: a writer of
+	// the caller's that panics fails the task instead of the process.
+	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
+	defer func() {
+		if perr := flushConsole(finish); perr != nil && err == nil {
+			err, ok = perr, false
 		}
 	}()
 	open := func(o schema.Output, console io.Writer) (io.Writer, error) {
@@ -84,4 +90,16 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	err = s.exitStatus(err)
 	ok = err == nil
 	return rr, tl.text(), err
+}
+
+// flushConsole calls a task's console flush, and turns a panic of the
+// caller's writer beneath it into an error.
+func flushConsole(flush func()) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: the output writer given to the Runner panicked: %v", runner.ErrStreamPanicked, v)
+		}
+	}()
+	flush()
+	return nil
 }

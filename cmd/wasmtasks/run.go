@@ -85,6 +85,10 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, stdout, unwatch := watchStdout(ctx, stdout)
+	defer unwatch()
 	opts.Stdout, opts.Stderr = stdout, stderr
 	opts.Logger = clilog.New(stderr, "wasmtasks")
 	if pf.cacheDir != "" || !dryRun {
@@ -103,11 +107,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if dryRun {
 		return r.DryRun(stdout, fs.Args()...)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	sum, err := r.Run(ctx, fs.Args()...)
 	sum.Print(stderr)
-	return err
+	return brokenPipeExit(ctx, err)
 }
 
 // parseBudget reads --memory-budget: a size, "off" (no budget, which
