@@ -136,6 +136,11 @@ func (e *Engine) Command(path string, args ...string) *Cmd {
 // a non-zero status, or is stopped by ctx or Timeout, returns an
 // [*ExitError] along with the Result. Any other error (unreadable program,
 // bad settings, a trap) names the program and what failed.
+//
+// ctx bounds the compile too, though nothing can cancel one: when ctx
+// ends while the program compiles, Run returns at once with an
+// [*ExitError] that also matches [ErrStillCompiling], and the compile goes
+// on in the background for later runs and the store.
 func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	var res Result
 	if c.engine == nil {
@@ -148,9 +153,18 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	if err := c.engine.checkStuck(); err != nil {
 		return res, c.errorf("%w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		res.ExitCode = -1
+		return res, &ExitError{Code: -1, Program: c.Path, cause: err}
+	}
 	start := time.Now()
-	prog, src, err := c.loadProgram()
+	prog, src, err := c.loadProgram(ctx)
 	res.Load = time.Since(start)
+	var stop *compileStop
+	if errors.As(err, &stop) {
+		res.ExitCode = -1
+		return res, &ExitError{Code: -1, Program: c.Path, cause: stop}
+	}
 	if err != nil {
 		return res, c.errorf("%w", err)
 	}
@@ -168,7 +182,7 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	return c.run(ctx, prog, res)
 }
 
-func (c *Cmd) loadProgram() (*program, Source, error) {
+func (c *Cmd) loadProgram(ctx context.Context) (*program, Source, error) {
 	wasm := c.Wasm
 	var stamp fileStamp
 	if wasm == nil {
@@ -191,7 +205,7 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 	if err := c.checkPin(d); err != nil {
 		return nil, SourceUnknown, err
 	}
-	p, src, err := c.engine.load(wasm, d)
+	p, src, err := c.engine.load(ctx, wasm, d)
 	if err == nil && c.Wasm == nil {
 		c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
 	}

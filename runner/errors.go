@@ -34,7 +34,10 @@ type ExitError struct {
 }
 
 func (e *ExitError) Error() string {
+	var stop *compileStop
 	switch {
+	case errors.As(e.cause, &stop):
+		return fmt.Sprintf("runner: %q: stopped: %v", e.Program, stop)
 	case errors.Is(e.cause, context.DeadlineExceeded):
 		return fmt.Sprintf("runner: %q: stopped: timed out", e.Program)
 	case e.cause != nil:
@@ -72,3 +75,11 @@ func (e *streamPanic) Error() string {
 }
 
 func (e *streamPanic) Is(target error) bool { return target == ErrStreamPanicked }
+
+// ErrStillCompiling is matched (errors.Is), along with the context's
+// error, by the error of a run stopped while its program was being
+// compiled. A compile cannot be cancelled, so Run does not wait for it:
+// it goes on in the background, later runs of the program on the engine
+// use its code, and it is stored when done (or dropped when the process
+// exits first).
+var ErrStillCompiling = errors.New("the program was still compiling")
