@@ -63,6 +63,13 @@ type Cmd struct {
 	// of the host file system.
 	Dirs []Dir
 
+	// WorkDir, if not empty, is the guest's current folder: an absolute
+	// guest path inside one of the Dirs, passed as $PWD (replacing any PWD
+	// in Env). Go's wasip1 runtime starts there (without it, at the first
+	// Dir's guest path); wasi-libc, which C programs use, always starts at
+	// "/" and leaves $PWD to the program.
+	WorkDir string
+
 	// Roots are the host folders in which a guest could have planted
 	// symlinks: the project folder, and every read-write Dir of this run and
 	// of the runs before it (a task file's whole set). On the way to a Dir,
@@ -106,6 +113,10 @@ type Dir struct {
 	Guest string
 	// ReadOnly forbids the guest to create, change or delete anything in it.
 	ReadOnly bool
+	// Create makes a missing Host folder, and its missing parents, before
+	// the run, under the same symlink rule as the opening (see Roots). It
+	// is ignored for a ReadOnly folder, which must exist.
+	Create bool
 }
 
 // Result describes a finished run.

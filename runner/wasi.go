@@ -37,7 +37,9 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	w.Env = env
+	if w.Env, err = c.withWorkDir(env); err != nil {
+		return nil, st, err
+	}
 	dirs, err := st.preopens(c.Dirs, c.guard(), c.checkStore)
 	if err != nil {
 		return nil, st, err
@@ -75,6 +77,27 @@ func splitEnv(env []string) ([][2]string, error) {
 	return out, nil
 }
 
+// withWorkDir sets $PWD to WorkDir, if it is set, in place of any PWD of
+// env, after checking that it lies inside one of the Dirs.
+func (c *Cmd) withWorkDir(env [][2]string) ([][2]string, error) {
+	if c.WorkDir == "" {
+		return env, nil
+	}
+	wd := path.Clean(c.WorkDir)
+	if !path.IsAbs(wd) {
+		return nil, fmt.Errorf("work dir %q is not absolute; give it as the guest sees it, like /src", c.WorkDir)
+	}
+	inside := slices.ContainsFunc(c.Dirs, func(d Dir) bool {
+		g := path.Clean(d.Guest)
+		return wd == g || g == "/" || strings.HasPrefix(wd, g+"/")
+	})
+	if !inside {
+		return nil, fmt.Errorf("work dir %s is not inside any folder the program gets; give it a folder there", wd)
+	}
+	env = slices.DeleteFunc(env, func(kv [2]string) bool { return kv[0] == "PWD" })
+	return append(env, [2]string{"PWD", wd}), nil
+}
+
 // guard is the rule by which the Cmd's Dirs are opened: the Roots (or the
 // current folder) and the Cmd's own read-write Dirs are where a guest could
 // have planted symlinks.
@@ -107,7 +130,7 @@ func (st *streams) preopens(dirs []Dir, g *safefs.Guard, check func(Dir, string)
 			return nil, fmt.Errorf("dir %s: guest path %s is mapped twice", d.Host, guest)
 		}
 		seen[guest] = true
-		host, real, err := st.openDir(d.Host, g)
+		host, real, err := st.openDir(d.Host, d.Create && !d.ReadOnly, g)
 		if err == nil {
 			err = check(d, real)
 		}
@@ -121,8 +144,12 @@ func (st *streams) preopens(dirs []Dir, g *safefs.Guard, check func(Dir, string)
 
 // openDir opens a folder through the guard; it returns the path to hand
 // wasmtime and the folder's real path.
-func (st *streams) openDir(host string, g *safefs.Guard) (preopen, real string, err error) {
-	dir, err := g.OpenDir(host)
+func (st *streams) openDir(host string, create bool, g *safefs.Guard) (preopen, real string, err error) {
+	open := g.OpenDir
+	if create {
+		open = g.MkdirAll
+	}
+	dir, err := open(host)
 	if err != nil {
 		return "", "", err
 	}

@@ -25,6 +25,18 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	}
 	cmd.Timeout = timeDuration(s.settings.Timeout)
 	cmd.MemoryLimit = int64(s.settings.Memory)
+	cmd.WorkDir = s.settings.Workdir.Path
+	if err := r.checkFolders(s); err != nil {
+		return runner.Result{}, nil, err
+	}
+	if s.settings.Tmp {
+		tmp, err := scratchDir()
+		if err != nil {
+			return runner.Result{}, nil, err
+		}
+		defer os.RemoveAll(tmp)
+		cmd.Dirs = append(cmd.Dirs, runner.Dir{Host: tmp, Guest: "/tmp"})
+	}
 
 	tl := &tail{max: stderrTail}
 	var pending []*pendingFile
@@ -69,6 +81,11 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	if err != nil {
 		return runner.Result{}, nil, fmt.Errorf("stderr: %w", err)
 	}
+	var printed *tail // what the task printed, when that fails it
+	if s.settings.FailOnStdout {
+		printed = &tail{max: stderrTail}
+		stdout = teeTo(stdout, printed)
+	}
 	cmd.Stdout = stdout
 	if stderr == nil {
 		cmd.Stderr = tl
@@ -88,6 +105,11 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	}
 	rr, err = cmd.Run(ctx)
 	err = s.exitStatus(err)
+	if err == nil && printed != nil {
+		if lines := printed.text(); len(lines) > 0 {
+			err = &PrintedError{Lines: lines}
+		}
+	}
 	ok = err == nil
 	return rr, tl.text(), err
 }

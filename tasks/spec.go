@@ -36,7 +36,7 @@ func (p *Project) spec(t *schema.Task) *spec {
 		s.args = append(s.args, string(a))
 	}
 	for _, d := range set.Dirs {
-		s.dirs = append(s.dirs, runner.Dir{Host: d.Host.Abs, Guest: string(d.Guest), ReadOnly: d.ReadOnly})
+		s.dirs = append(s.dirs, runner.Dir{Host: d.Host.Abs, Guest: string(d.Guest), ReadOnly: d.ReadOnly, Create: d.Creates()})
 	}
 	return s
 }
