@@ -8,6 +8,8 @@
 //	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
 //	wasmtasks validate [-f FILE]               check the task file
 //	wasmtasks cache info|prune|clear           manage the store of compiled code
+//	wasmtasks init [-f FILE]                   start a project: task file, schema, .gitignore
+//	wasmtasks schema [-o FILE]                 write the task file's JSON Schema
 //
 // Exit status: run, list, validate and compile exit 0 on success, 1 when a
 // task failed, 2 for a bad task file or usage, and 130 when interrupted.
@@ -50,6 +52,8 @@ Usage:
   wasmtasks compile [-f FILE]                compile every program into the store
   wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
   wasmtasks cache info|prune|clear           manage the store of compiled code
+  wasmtasks init [-f FILE]                   start a project: task file, schema, .gitignore
+  wasmtasks schema [-o FILE]                 write the task file's JSON Schema
 
 Run 'wasmtasks COMMAND -h' for the flags of a command.
 `
@@ -74,6 +78,10 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		err = listCmd(args[1:], stdout, stderr)
 	case "compile":
 		err = compileCmd(args[1:], stdout, stderr)
+	case "init":
+		err = initCmd(args[1:], stdout, stderr)
+	case "schema":
+		err = schemaCmd(args[1:], stdout, stderr)
 	case "--version", "-version", "version":
 		fmt.Fprintf(stdout, "wasmtasks %s (wasmtime %s)\n", version(), runner.WasmtimeVersion)
 		return exitcode.OK
