@@ -12,7 +12,8 @@
 //	wasmtasks schema [-o FILE]                 write the task file's JSON Schema
 //
 // Exit status: run, list, validate and compile exit 0 on success, 1 when a
-// task failed, 2 for a bad task file or usage, and 130 when interrupted.
+// task failed, 2 for a bad task file or usage, and 130 when interrupted;
+// run exits 141 when its stdout is closed, after stopping its tasks.
 // exec exits with the program's own status, 0–125 (a component can only
 // report 0 or 1; wasmtime stops a module that exits with 126 or more with
 // an error, and exec exits 1), 124 when it timed out, 130 when interrupted,

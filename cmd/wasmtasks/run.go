@@ -21,8 +21,10 @@ const runUsage = `Usage: wasmtasks run [FLAGS] [TASK…]
 
 Runs the named tasks, or every task, after their dependencies, in parallel
 where it can, and prints a summary. Exits 0 when every task succeeded or was
-up to date, 1 when a task failed, 2 for a bad task file or usage, and 130
-when interrupted.
+up to date, 1 when a task failed, 2 for a bad task file or usage, 130
+when interrupted, and 141 when its stdout was closed (wasmtasks run | head):
+it then stops the tasks and removes their unfinished outputs, and exits as
+a shell reports a command that SIGPIPE killed.
 
 Flags:
 `
