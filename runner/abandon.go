@@ -76,7 +76,7 @@ func (e *Engine) abandoned(finished <-chan outcome) {
 		<-finished
 		e.stuckMu.Lock()
 		e.stuck--
-		last := e.closing && e.stuck == 0
+		last := e.closing && e.stuck == 0 && e.compiling == 0
 		e.stuckMu.Unlock()
 		if last {
 			e.free()

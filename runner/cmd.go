@@ -44,7 +44,10 @@ type Cmd struct {
 	// process's stream directly. Any other writer gets each write of the
 	// guest as one Write call, from a goroutine of the run, and no Write
 	// after Run has returned: output of an abandoned guest (see Timeout) is
-	// dropped.
+	// dropped. A writer (or a Stdin reader) that panics is not the end of
+	// the process: the panic is recovered, the guest's later output is
+	// dropped (or its input ends), and Run fails with an error matching
+	// [ErrStreamPanicked].
 	//
 	// On Windows a guest's streams can only be the process's own or nil:
 	// wasmtime opens stream files by path, and a pipe has none there. Run
@@ -59,6 +62,13 @@ type Cmd struct {
 	// Dirs are the host directories the guest may open; it sees nothing else
 	// of the host file system.
 	Dirs []Dir
+
+	// WorkDir, if not empty, is the guest's current folder: an absolute
+	// guest path inside one of the Dirs, passed as $PWD (replacing any PWD
+	// in Env). Go's wasip1 runtime starts there (without it, at the first
+	// Dir's guest path); wasi-libc, which C programs use, always starts at
+	// "/" and leaves $PWD to the program.
+	WorkDir string
 
 	// Roots are the host folders in which a guest could have planted
 	// symlinks: the project folder, and every read-write Dir of this run and
@@ -112,6 +122,10 @@ type Dir struct {
 	Guest string
 	// ReadOnly forbids the guest to create, change or delete anything in it.
 	ReadOnly bool
+	// Create makes a missing Host folder, and its missing parents, before
+	// the run, under the same symlink rule as the opening (see Roots). It
+	// is ignored for a ReadOnly folder, which must exist.
+	Create bool
 }
 
 // Result describes a finished run.
@@ -142,6 +156,11 @@ func (e *Engine) Command(path string, args ...string) *Cmd {
 // a non-zero status, or is stopped by ctx or Timeout, returns an
 // [*ExitError] along with the Result. Any other error (unreadable program,
 // bad settings, a trap) names the program and what failed.
+//
+// ctx bounds the compile too, though nothing can cancel one: when ctx
+// ends while the program compiles, Run returns at once with an
+// [*ExitError] that also matches [ErrStillCompiling], and the compile goes
+// on in the background for later runs and the store.
 func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	var res Result
 	if c.engine == nil {
@@ -154,9 +173,18 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	if err := c.engine.checkStuck(); err != nil {
 		return res, c.errorf("%w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		res.ExitCode = -1
+		return res, &ExitError{Code: -1, Program: c.Path, cause: err}
+	}
 	start := time.Now()
-	prog, src, err := c.loadProgram()
+	prog, src, err := c.loadProgram(ctx)
 	res.Load = time.Since(start)
+	var stop *compileStop
+	if errors.As(err, &stop) {
+		res.ExitCode = -1
+		return res, &ExitError{Code: -1, Program: c.Path, cause: stop}
+	}
 	if err != nil {
 		return res, c.errorf("%w", err)
 	}
@@ -174,7 +202,7 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 	return c.run(ctx, prog, res)
 }
 
-func (c *Cmd) loadProgram() (*program, Source, error) {
+func (c *Cmd) loadProgram(ctx context.Context) (*program, Source, error) {
 	wasm := c.Wasm
 	var stamp fileStamp
 	if wasm == nil {
@@ -197,7 +225,7 @@ func (c *Cmd) loadProgram() (*program, Source, error) {
 	if err := c.checkPin(d); err != nil {
 		return nil, SourceUnknown, err
 	}
-	p, src, err := c.engine.load(wasm, d, c.OnCompile)
+	p, src, err := c.engine.load(ctx, wasm, d, c.OnCompile)
 	if err == nil && c.Wasm == nil {
 		c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
 	}
@@ -229,6 +257,11 @@ func (c *Cmd) run(ctx context.Context, prog *program, res Result) (Result, error
 		finished <- outcome{r, err}
 	}()
 	if o, ok := await(ctx, finished); ok {
+		// A panic of the Cmd's own stream is a bug on the host's side: it
+		// outranks whatever the guest made of its failed writes.
+		if err := g.streams.panicErr(); err != nil {
+			return o.res, c.errorf("%w", err)
+		}
 		return o.res, o.err
 	}
 	// The guest is blocked in a host call that the interrupt cannot reach.

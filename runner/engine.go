@@ -62,10 +62,11 @@ type Engine struct {
 	ticking bool // whether the epoch ticker runs
 	closed  bool
 
-	stuckMu  sync.Mutex
-	stuck    int  // runs abandoned in a blocked host call (abandon.go)
-	closing  bool // Close was called; the last stuck run frees the engine
-	freeOnce sync.Once
+	stuckMu   sync.Mutex
+	stuck     int  // runs abandoned in a blocked host call (abandon.go)
+	compiling int  // compiles under way (compiling.go)
+	closing   bool // Close was called; the last stuck run frees the engine
+	freeOnce  sync.Once
 
 	progMu   sync.Mutex
 	programs map[digest]*loadFlight
@@ -100,14 +101,15 @@ func NewEngine(opts Options) (*Engine, error) {
 }
 
 // Close frees the engine and every program it compiled. Runs must have
-// returned first. Runs that Run abandoned in a blocked host call may still
-// hold the engine: it is then freed when the last of them returns.
+// returned first. Runs that Run abandoned in a blocked host call, and
+// compiles that stopped runs left behind, may still hold the engine: it is
+// then freed when the last of them returns.
 func (e *Engine) Close() error {
 	e.stuckMu.Lock()
 	e.closing = true
-	stuck := e.stuck
+	busy := e.stuck + e.compiling
 	e.stuckMu.Unlock()
-	if stuck == 0 {
+	if busy == 0 {
 		e.free()
 	}
 	return nil

@@ -34,7 +34,10 @@ type ExitError struct {
 }
 
 func (e *ExitError) Error() string {
+	var stop *compileStop
 	switch {
+	case errors.As(e.cause, &stop):
+		return fmt.Sprintf("runner: %q: stopped: %v", e.Program, stop)
 	case errors.Is(e.cause, context.DeadlineExceeded):
 		return fmt.Sprintf("runner: %q: stopped: timed out", e.Program)
 	case e.cause != nil:
@@ -48,3 +51,35 @@ func (e *ExitError) ExitCode() int { return e.Code }
 
 // Unwrap returns the context error that stopped the guest, if any.
 func (e *ExitError) Unwrap() error { return e.cause }
+
+// ErrStreamPanicked is matched (errors.Is) by the error of a run whose
+// Stdout or Stderr panicked in Write, or whose Stdin panicked in Read. The
+// panic is recovered: the guest's further output is dropped (its writes
+// fail) or its input ends, and Run fails with the panic's value in the
+// error.
+var ErrStreamPanicked = errors.New("a stream of the run panicked")
+
+// streamPanic is the error of a run whose stream panicked; it matches
+// [ErrStreamPanicked].
+type streamPanic struct {
+	stream string // stdin, stdout or stderr
+	value  any
+}
+
+func (e *streamPanic) Error() string {
+	what := "writer"
+	if e.stream == "stdin" {
+		what = "reader"
+	}
+	return fmt.Sprintf("the %s %s given to the run panicked: %v", e.stream, what, e.value)
+}
+
+func (e *streamPanic) Is(target error) bool { return target == ErrStreamPanicked }
+
+// ErrStillCompiling is matched (errors.Is), along with the context's
+// error, by the error of a run stopped while its program was being
+// compiled. A compile cannot be cancelled, so Run does not wait for it:
+// it goes on in the background, later runs of the program on the engine
+// use its code, and it is stored when done (or dropped when the process
+// exits first).
+var ErrStillCompiling = errors.New("the program was still compiling")

@@ -2,11 +2,13 @@ package runner
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
 	"github.com/wasmtasks/wasmtasks/runner/internal/store"
@@ -69,7 +71,11 @@ type program struct {
 type loadFlight struct {
 	done chan struct{}
 	prog *program
+	src  Source // for the run that started it
 	err  error
+
+	size    int       // bytes of the program
+	started time.Time // when the load began
 }
 
 // ErrNotWasm is wrapped by the error for bytes that are not a WebAssembly
@@ -99,27 +105,47 @@ func kindOf(wasm []byte) (Kind, error) {
 }
 
 // load returns the compiled program for wasm, compiling it only if no other
-// run has; runs that ask at the same moment wait for one compilation.
-// onCompile, if not nil, hears of a compile that this call does (see
-// [Cmd.OnCompile]).
-func (e *Engine) load(wasm []byte, key digest, onCompile func(int64) func()) (*program, Source, error) {
+// run has; runs that ask at the same moment share one compilation. The
+// compilation runs on its own goroutine, since the C API cannot cancel
+// one: when ctx ends first, load returns a [*compileStop] at once, and the
+// compilation goes on, keeping the engine alive, for later runs and the
+// store. onCompile, if not nil, hears of a compile that this call starts
+// (see [Cmd.OnCompile]).
+func (e *Engine) load(ctx context.Context, wasm []byte, key digest, onCompile func(int64) func()) (*program, Source, error) {
 	kind, err := kindOf(wasm)
 	if err != nil {
 		return nil, SourceUnknown, err
 	}
 	e.progMu.Lock()
-	f, ok := e.programs[key]
-	if !ok {
-		f = &loadFlight{done: make(chan struct{})}
+	f, joined := e.programs[key]
+	if !joined {
+		f = &loadFlight{done: make(chan struct{}), size: len(wasm), started: time.Now()}
 		e.programs[key] = f
+		e.hold()
+		go func() {
+			defer e.release()
+			e.fly(f, kind, wasm, key, onCompile)
+		}()
 	}
 	e.progMu.Unlock()
-	if ok {
-		<-f.done
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		select {
+		case <-f.done: // both ready: the program wins
+		default:
+			return nil, SourceUnknown, &compileStop{ctx: ctx.Err(), size: f.size, since: time.Since(f.started)}
+		}
+	}
+	if joined {
 		return f.prog, Memory, f.err
 	}
-	var src Source
-	f.prog, src, f.err = e.checkedAndCompiled(kind, wasm, key, onCompile)
+	return f.prog, f.src, f.err
+}
+
+// fly checks, loads or compiles the program of the flight f and lands it.
+func (e *Engine) fly(f *loadFlight, kind Kind, wasm []byte, key digest, onCompile func(int64) func()) {
+	f.prog, f.src, f.err = e.checkedAndCompiled(kind, wasm, key, onCompile)
 	if f.err != nil {
 		// Forget failures so that a later run reports its own error.
 		e.progMu.Lock()
@@ -127,7 +153,6 @@ func (e *Engine) load(wasm []byte, key digest, onCompile func(int64) func()) (*p
 		e.progMu.Unlock()
 	}
 	close(f.done)
-	return f.prog, src, f.err
 }
 
 // checkedAndCompiled reads the program's sections, refuses a program that
@@ -223,7 +248,7 @@ func (e *Engine) Load(path string) (Kind, Source, error) {
 	if err != nil {
 		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %w", err)
 	}
-	p, src, err := e.load(wasm, digest(sha256.Sum256(wasm)), nil)
+	p, src, err := e.load(context.Background(), wasm, digest(sha256.Sum256(wasm)), nil)
 	if err != nil {
 		return KindUnknown, SourceUnknown, fmt.Errorf("runner: %q: %w", path, err)
 	}

@@ -37,16 +37,18 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	w.Env = env
+	if w.Env, err = c.withWorkDir(env); err != nil {
+		return nil, st, err
+	}
 	dirs, err := st.preopens(c.Dirs, c.guard(), c.checkStore)
 	if err != nil {
 		return nil, st, err
 	}
 	w.Dirs = dirs
-	if w.InheritStdout, w.StdoutFile, err = st.output(c.Stdout, os.Stdout); err != nil {
+	if w.InheritStdout, w.StdoutFile, err = st.output("stdout", c.Stdout, os.Stdout); err != nil {
 		return nil, st, err
 	}
-	if w.InheritStderr, w.StderrFile, err = st.output(c.Stderr, os.Stderr); err != nil {
+	if w.InheritStderr, w.StderrFile, err = st.output("stderr", c.Stderr, os.Stderr); err != nil {
 		return nil, st, err
 	}
 	err = st.input(ctx, w, c.Stdin)
@@ -73,6 +75,27 @@ func splitEnv(env []string) ([][2]string, error) {
 		out = append(out, [2]string{name, value})
 	}
 	return out, nil
+}
+
+// withWorkDir sets $PWD to WorkDir, if it is set, in place of any PWD of
+// env, after checking that it lies inside one of the Dirs.
+func (c *Cmd) withWorkDir(env [][2]string) ([][2]string, error) {
+	if c.WorkDir == "" {
+		return env, nil
+	}
+	wd := path.Clean(c.WorkDir)
+	if !path.IsAbs(wd) {
+		return nil, fmt.Errorf("work dir %q is not absolute; give it as the guest sees it, like /src", c.WorkDir)
+	}
+	inside := slices.ContainsFunc(c.Dirs, func(d Dir) bool {
+		g := path.Clean(d.Guest)
+		return wd == g || g == "/" || strings.HasPrefix(wd, g+"/")
+	})
+	if !inside {
+		return nil, fmt.Errorf("work dir %s is not inside any folder the program gets; give it a folder there", wd)
+	}
+	env = slices.DeleteFunc(env, func(kv [2]string) bool { return kv[0] == "PWD" })
+	return append(env, [2]string{"PWD", wd}), nil
 }
 
 // guard is the rule by which the Cmd's Dirs are opened: the Roots (or the
@@ -107,7 +130,7 @@ func (st *streams) preopens(dirs []Dir, g *safefs.Guard, check func(Dir, string)
 			return nil, fmt.Errorf("dir %s: guest path %s is mapped twice", d.Host, guest)
 		}
 		seen[guest] = true
-		host, real, err := st.openDir(d.Host, g)
+		host, real, err := st.openDir(d.Host, d.Create && !d.ReadOnly, g)
 		if err == nil {
 			err = check(d, real)
 		}
@@ -121,8 +144,12 @@ func (st *streams) preopens(dirs []Dir, g *safefs.Guard, check func(Dir, string)
 
 // openDir opens a folder through the guard; it returns the path to hand
 // wasmtime and the folder's real path.
-func (st *streams) openDir(host string, g *safefs.Guard) (preopen, real string, err error) {
-	dir, err := g.OpenDir(host)
+func (st *streams) openDir(host string, create bool, g *safefs.Guard) (preopen, real string, err error) {
+	open := g.OpenDir
+	if create {
+		open = g.MkdirAll
+	}
+	dir, err := open(host)
 	if err != nil {
 		return "", "", err
 	}
@@ -145,6 +172,27 @@ type streams struct {
 	stdin     *os.File // the host end of the stdin pipe, if any
 	stop      func() bool
 	dirs      []*safefs.Dir // the preopened folders, open until the store closes
+
+	panicMu  sync.Mutex
+	panicked error // the first panic of a Cmd's reader or writer, recovered
+}
+
+// recovered records a panic of the Cmd's reader or writer of the stream
+// name (in a deferred call of a copier): the run then fails with it
+// instead of taking the process down with pending work.
+func (st *streams) recovered(name string, v any) {
+	st.panicMu.Lock()
+	defer st.panicMu.Unlock()
+	if st.panicked == nil {
+		st.panicked = &streamPanic{stream: name, value: v}
+	}
+}
+
+// panicErr returns the recorded panic, if any; call it after finish.
+func (st *streams) panicErr() error {
+	st.panicMu.Lock()
+	defer st.panicMu.Unlock()
+	return st.panicked
 }
 
 // guardedWriter passes writes on until it is shut: a Cmd's writer gets
@@ -204,7 +252,7 @@ func (st *streams) abandon() {
 
 // output connects a writer: nil discards, the process's own stream is
 // inherited, anything else gets a pipe.
-func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string, err error) {
+func (st *streams) output(name string, w io.Writer, own *os.File) (inherit bool, file string, err error) {
 	switch w {
 	case nil:
 		return false, "", nil
@@ -225,13 +273,27 @@ func (st *streams) output(w io.Writer, own *os.File) (inherit bool, file string,
 	st.copiers.Add(1)
 	go func() {
 		defer st.copiers.Done()
-		// A writer that fails stops taking output; the guest's further
-		// writes then fail, and draining the pipe keeps it from blocking.
-		if _, err := io.Copy(g, pr); err != nil {
+		// A writer that fails or panics stops taking output; the guest's
+		// further writes then fail, and draining the pipe keeps it from
+		// blocking.
+		if err := st.copyOut(name, g, pr); err != nil {
 			io.Copy(io.Discard, pr)
 		}
 	}()
 	return false, path, nil
+}
+
+// copyOut copies the guest's output to the Cmd's writer; a panic of the
+// writer is recovered and recorded, and ends the copy with an error.
+func (st *streams) copyOut(name string, w io.Writer, r io.Reader) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			st.recovered(name, v)
+			err = ErrStreamPanicked
+		}
+	}()
+	_, err = io.Copy(w, r)
+	return err
 }
 
 // input connects stdin: nil is empty, os.Stdin is inherited, any other
@@ -255,10 +317,16 @@ func (st *streams) input(ctx context.Context, w *capi.WASI, r io.Reader) error {
 	}
 	st.stdin = pw
 	go func() {
+		defer pw.Close()
+		// A reader that panics ends the guest's input, and the run fails.
+		defer func() {
+			if v := recover(); v != nil {
+				st.recovered("stdin", v)
+			}
+		}()
 		// An error here means the guest stopped reading (the pipe closed):
 		// what it did not read is not its business.
 		_, _ = io.Copy(pw, r)
-		pw.Close()
 	}()
 	// A cancelled guest blocked reading stdin sees end of file.
 	st.stop = context.AfterFunc(ctx, func() { pw.Close() })

@@ -75,7 +75,12 @@ type Dir struct {
 	Path     ArchivePath `yaml:"path" requires:"archive" doc:"The folder inside the archive, like package/share. Default: the whole archive."`
 	Guest    String      `yaml:"guest" required:"true" doc:"Absolute path at which the program sees the folder."`
 	ReadOnly bool        `yaml:"readonly" doc:"Forbid the program to create, change or delete anything in the folder."`
+	Create   *bool       `yaml:"create" doc:"Whether a missing read-write folder is created (with its parents) when a task that mounts it runs. Default: true; false makes a missing folder fail the task. A read-only folder is never created."`
 }
+
+// Creates reports whether a missing host folder is made when a task that
+// mounts it runs: a read-write folder unless create: false says not.
+func (d *Dir) Creates() bool { return !d.ReadOnly && (d.Create == nil || *d.Create) }
 
 // Pos is a place in the task file.
 type Pos struct {

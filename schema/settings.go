@@ -19,6 +19,11 @@ type Settings struct {
 	Timeout    Duration   `yaml:"timeout" merge:"override" doc:"Stop the program after this long, like 30s or 2m. Default: no limit."`
 	Memory     Size       `yaml:"memory" merge:"override" doc:"Cap on each linear memory of the program, like 512MiB. Default: no cap."`
 	ExitCodes  ExitCodes  `yaml:"exit_codes" merge:"override" doc:"Exit statuses that count as success. Default: [0]. A component can only report 0 or 1; a preview1 module any status."`
+	// FailOnStdout is for check tools (gofmt -l) that report problems by
+	// printing them and exiting 0.
+	FailOnStdout bool      `yaml:"fail_on_stdout" merge:"append" doc:"Any output on stdout fails the task, whatever its exit status: for checkers like gofmt -l that list problems and exit 0. Default: false."`
+	Tmp          bool      `yaml:"tmp" merge:"append" doc:"Give the program an empty read-write /tmp of its own, made for the run and removed after it. Default: false."`
+	Workdir      GuestPath `yaml:"workdir" merge:"override" doc:"The program's current folder, a guest path inside one of its dirs (or /tmp). Go programs start there; C programs (wasi-libc) start at / and get it as $PWD. Default: none."`
 }
 
 // Defaults are the settings of a program that its component and task do

@@ -58,6 +58,33 @@ func (*HostPath) jsonSchema() object { return object{"type": "string", "minLengt
 // IsSet reports whether the path was given.
 func (p HostPath) IsSet() bool { return p.Raw != "" }
 
+// GuestPath is an absolute path as the program sees it, with variables
+// expanded and cleaned.
+type GuestPath struct {
+	Path string
+	Pos  Pos `hash:"ignore"`
+}
+
+func (g *GuestPath) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "an absolute guest path like /src") {
+		return
+	}
+	v, ok := d.expand(n)
+	if !ok {
+		return
+	}
+	if !strings.HasPrefix(v, "/") {
+		d.errorf(n, "guest path %q is not absolute; write it as the program will see it, like /src", v)
+		return
+	}
+	g.Path, g.Pos = path.Clean(v), posOf(n)
+}
+
+func (*GuestPath) jsonSchema() object { return object{"type": "string", "pattern": "^/"} }
+
+// IsSet reports whether the path was given.
+func (g GuestPath) IsSet() bool { return g.Path != "" }
+
 // Digest is a SHA-256, written as 64 hex digits.
 type Digest string
 

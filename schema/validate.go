@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -38,6 +39,9 @@ func (d *decoder) validate(f *File) {
 		}
 		d.checkDirs(t.Dirs, inherited)
 		d.checkArchives(t.Dirs, comps, compNames)
+		if c, ok := comps[t.Component.Name]; ok {
+			d.checkRun(c, t)
+		}
 		for _, dep := range t.Deps {
 			switch {
 			case dep.Name == "":
@@ -101,7 +105,12 @@ func (d *decoder) checkDirs(dirs, inherited []*Dir) {
 		guests[path.Clean(string(dir.Guest))] = true
 	}
 	for _, dir := range dirs {
-		d.checkExists(dir.Host, true)
+		// A folder that does not exist yet is no error here: a fresh
+		// clone has no build/. The task that mounts it creates it, or
+		// fails, when it runs.
+		if dir.ReadOnly && dir.Create != nil && *dir.Create {
+			d.errorAt(dir.Pos, "a read-only folder is never created; remove create: true, or readonly")
+		}
 		g := string(dir.Guest)
 		if g == "" {
 			continue
@@ -133,6 +142,39 @@ func (d *decoder) checkArchives(dirs []*Dir, comps map[string]*Component, names 
 			d.errorAt(a.Pos, "component %q does not come from an archive; archive: names a component with url: and file:", a.Name)
 		}
 	}
+}
+
+// checkRun checks what only the task's settings merged onto its
+// component's show: that its working folder lies in a folder it gets, and
+// that its scratch /tmp is not also one of its dirs.
+func (d *decoder) checkRun(c *Component, t *Task) {
+	set := c.Settings.Merge(t.Settings)
+	guests := []string{}
+	for _, dir := range set.Dirs {
+		g := path.Clean(string(dir.Guest))
+		if set.Tmp && g == "/tmp" {
+			d.errorAt(dir.Pos, "guest path /tmp is the scratch folder that tmp: true gives %q; mount this folder elsewhere, or drop tmp", t.Name)
+		}
+		guests = append(guests, g)
+	}
+	if set.Tmp {
+		guests = append(guests, "/tmp")
+	}
+	if w := set.Workdir; w.IsSet() && !slices.ContainsFunc(guests, func(g string) bool { return within(w.Path, g) }) {
+		d.errorAt(w.Pos, "workdir %s of %q is not inside any folder it gets (%s); mount the folder it should start in with dirs", w.Path, t.Name, listOr(guests))
+	}
+}
+
+// within reports whether the clean guest path p is dir or below it.
+func within(p, dir string) bool {
+	return p == dir || dir == "/" || strings.HasPrefix(p, dir+"/")
+}
+
+func listOr(guests []string) string {
+	if len(guests) == 0 {
+		return "it has no dirs"
+	}
+	return "it has " + strings.Join(guests, ", ")
 }
 
 // checkCycles reports each dependency cycle once, as a → b → a, where the

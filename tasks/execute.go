@@ -26,9 +26,19 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	cmd.Timeout = timeDuration(s.settings.Timeout)
 	cmd.MemoryLimit = int64(s.settings.Memory)
 	cmd.OnCompile = func(size int64) func() { return r.progress.compiling(t.Name, s.program, size) }
+	cmd.WorkDir = s.settings.Workdir.Path
+	if err := r.checkFolders(s); err != nil {
+		return runner.Result{}, nil, err
+	}
+	if s.settings.Tmp {
+		tmp, err := scratchDir()
+		if err != nil {
+			return runner.Result{}, nil, err
+		}
+		defer os.RemoveAll(tmp)
+		cmd.Dirs = append(cmd.Dirs, runner.Dir{Host: tmp, Guest: "/tmp"})
+	}
 
-	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
-	defer finish()
 	tl := &tail{max: stderrTail}
 	var pending []*pendingFile
 	byPath := map[string]*pendingFile{}
@@ -36,6 +46,14 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	defer func() {
 		for _, p := range pending {
 			p.finish(ok)
+		}
+	}()
+	// The console is flushed before the outputs are kept: a writer of
+	// the caller's that panics fails the task instead of the process.
+	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
+	defer func() {
+		if perr := flushConsole(finish); perr != nil && err == nil {
+			err, ok = perr, false
 		}
 	}()
 	open := func(o schema.Output, console io.Writer) (io.Writer, error) {
@@ -64,6 +82,11 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	if err != nil {
 		return runner.Result{}, nil, fmt.Errorf("stderr: %w", err)
 	}
+	var printed *tail // what the task printed, when that fails it
+	if s.settings.FailOnStdout {
+		printed = &tail{max: stderrTail}
+		stdout = teeTo(stdout, printed)
+	}
 	cmd.Stdout = stdout
 	if stderr == nil {
 		cmd.Stderr = tl
@@ -83,6 +106,23 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	}
 	rr, err = cmd.Run(ctx)
 	err = s.exitStatus(err)
+	if err == nil && printed != nil {
+		if lines := printed.text(); len(lines) > 0 {
+			err = &PrintedError{Lines: lines}
+		}
+	}
 	ok = err == nil
 	return rr, tl.text(), err
+}
+
+// flushConsole calls a task's console flush, and turns a panic of the
+// caller's writer beneath it into an error.
+func flushConsole(flush func()) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: the output writer given to the Runner panicked: %v", runner.ErrStreamPanicked, v)
+		}
+	}()
+	flush()
+	return nil
 }

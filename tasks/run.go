@@ -385,6 +385,9 @@ func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			res.Status = Cancelled
 			res.Err = err
+			if errors.Is(err, runner.ErrStillCompiling) {
+				r.console.printf("wasmtasks: [%s] stopped while its program was still compiling: %s (the compile cannot be cancelled; it is not waited for)\n", t.Name, s.program)
+			}
 			return res
 		}
 		return res.fail(err)

@@ -45,7 +45,7 @@ func (p *Project) spec(t *schema.Task) *spec {
 			cp.Host.Abs, cp.ReadOnly = p.folder(d), true
 			set.Dirs[i], d = &cp, &cp
 		}
-		s.dirs = append(s.dirs, runner.Dir{Host: d.Host.Abs, Guest: string(d.Guest), ReadOnly: d.ReadOnly})
+		s.dirs = append(s.dirs, runner.Dir{Host: d.Host.Abs, Guest: string(d.Guest), ReadOnly: d.ReadOnly, Create: d.Creates()})
 	}
 	s.settings = set
 	return s

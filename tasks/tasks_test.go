@@ -55,9 +55,16 @@ func project(t *testing.T, yaml string) (*Project, string) {
 	return p, dir
 }
 
+// scratchProgram builds the program SCRATCH stands for (folders_test.go).
+var scratchProgram func(t *testing.T) string
+
 func writeProject(t *testing.T, dir, yaml string) {
 	t.Helper()
-	yaml = strings.NewReplacer("PROBE", testprog.Component(t, "probe"), "CORE", testprog.Module(t, "probe")).Replace(yaml)
+	r := []string{"PROBE", testprog.Component(t, "probe"), "CORE", testprog.Module(t, "probe")}
+	if strings.Contains(yaml, "SCRATCH") {
+		r = append(r, "SCRATCH", scratchProgram(t))
+	}
+	yaml = strings.NewReplacer(r...).Replace(yaml)
 	if err := os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,7 @@ type execFlags struct {
 	memory     memoryFlag
 	cacheDir   string
 	json       bool
+	workDir    string
 }
 
 // listFlag is a flag that may be repeated.
@@ -131,6 +132,7 @@ func (f *execFlags) run(args []string, stderr io.Writer) (runner.Result, error) 
 	fs.Var(&f.timeout, "timeout", "stop the program after `DURATION` (e.g. 30s, 2m; default no limit)")
 	fs.Var(&f.memory, "memory", "cap the program's memory at `SIZE` (e.g. 512MiB, 1GiB; default no limit)")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "keep compiled code in `DIR` (default $WASMTASKS_CACHE_DIR or the user cache folder)")
+	fs.StringVar(&f.workDir, "workdir", "", "start the program in guest folder `DIR`, inside a --dir or --ro-dir (passed as $PWD: Go programs start there, C programs at /)")
 	fs.BoolVar(&f.json, "json", false, "end with a JSON report of the outcome on stderr (see above)")
 	if done, err := parseFlags(fs, args); done {
 		return runner.Result{}, err
@@ -157,6 +159,7 @@ func (f *execFlags) command(eng *runner.Engine, path string, args []string) (*ru
 	cmd := eng.Command(path, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Timeout, cmd.MemoryLimit = time.Duration(f.timeout), int64(f.memory)
+	cmd.WorkDir = f.workDir
 	// An earlier exec could have planted symlinks in the current folder.
 	cmd.Roots = []string{"."}
 	if f.inheritEnv {

@@ -10,9 +10,13 @@
 //	wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program ad hoc
 //	wasmtasks validate [-f FILE]               check the task file
 //	wasmtasks cache info|prune|clear           manage the store of compiled code
+//	wasmtasks init [-f FILE]                   start a project: task file, schema, .gitignore
+//	wasmtasks schema [-o FILE]                 write the task file's JSON Schema
 //
-// Exit status: run, list, validate, compile, fetch and lock exit 0 on success, 1 when a
-// task failed, 2 for a bad task file or usage, and 130 when interrupted.
+// Exit status: run, list, validate, compile, fetch and lock exit 0 on
+// success, 1 when a task failed, 2 for a bad task file or usage, and 130
+// when interrupted; run exits 141 when its stdout is closed, after stopping
+// its tasks.
 // exec exits with the program's own status, 0–125 (a component can only
 // report 0 or 1; wasmtime stops a module that exits with 126 or more with
 // an error, and exec exits 1), 124 when it timed out, 130 when interrupted,
@@ -54,6 +58,8 @@ Usage:
   wasmtasks lock [-f FILE] [COMPONENT…]      resolve programs again and pin them in wasmtasks.lock
   wasmtasks exec [FLAGS] FILE.wasm [ARGS…]   run one program, streams inherited
   wasmtasks cache info|prune|clear           manage the store of compiled code
+  wasmtasks init [-f FILE]                   start a project: task file, schema, .gitignore
+  wasmtasks schema [-o FILE]                 write the task file's JSON Schema
 
 Run 'wasmtasks COMMAND -h' for the flags of a command.
 `
@@ -82,6 +88,10 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 		err = compileCmd("fetch", fetchUsage, args[1:], stdout, stderr)
 	case "lock":
 		err = lockCmd(args[1:], stdout, stderr)
+	case "init":
+		err = initCmd(args[1:], stdout, stderr)
+	case "schema":
+		err = schemaCmd(args[1:], stdout, stderr)
 	case "--version", "-version", "version":
 		fmt.Fprintf(stdout, "wasmtasks %s (wasmtime %s)\n", version(), runner.WasmtimeVersion)
 		return exitcode.OK

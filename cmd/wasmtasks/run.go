@@ -22,9 +22,11 @@ const runUsage = `Usage: wasmtasks run [FLAGS] [TASK…]
 Runs the named tasks, or every task, after their dependencies, in parallel
 where it can, and prints a summary. It says when a task starts and ends and
 when a program compiles: on a terminal in a status line at the bottom,
-elsewhere in plain lines. Exits 0 when every task succeeded or was
-up to date, 1 when a task failed, 2 for a bad task file or usage, and 130
-when interrupted.
+elsewhere in plain lines. Exits 0 when every task succeeded or was up to
+date, 1 when a task failed, 2 for a bad task file or usage, 130 when
+interrupted, and 141 when its stdout was closed (wasmtasks run | head): it
+then stops the tasks and removes their unfinished outputs, and exits as a
+shell reports a command that SIGPIPE killed.
 
 Flags:
 `
@@ -89,6 +91,10 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, stdout, unwatch := watchStdout(ctx, stdout)
+	defer unwatch()
 	opts.Stdout, opts.Stderr = stdout, stderr
 	opts.Logger = clilog.New(stderr, "wasmtasks")
 	if pf.cacheDir != "" || !dryRun {
@@ -107,11 +113,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if dryRun {
 		return r.DryRun(stdout, fs.Args()...)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	sum, err := r.Run(ctx, fs.Args()...)
 	r.PrintSummary(sum)
-	return err
+	return brokenPipeExit(ctx, err)
 }
 
 // parseBudget reads --memory-budget: a size, "off" (no budget, which

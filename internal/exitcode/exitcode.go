@@ -24,6 +24,11 @@ const (
 	// Trapped: the program `wasmtasks exec` ran trapped, as a shell
 	// reports a command killed by SIGABRT (128+6).
 	Trapped = 134
+	// BrokenPipe: `wasmtasks run` stopped because its standard output was
+	// closed (`wasmtasks run | head`): it stops the tasks, removes their
+	// pending outputs and exits with the status a shell reports for a
+	// command killed by SIGPIPE (128+13), so pipelines see what they expect.
+	BrokenPipe = 141
 )
 
 // Error is an error that knows the exit status it stands for.

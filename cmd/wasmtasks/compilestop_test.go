@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
+	"github.com/wasmtasks/wasmtasks/internal/testprog"
+)
+
+// TestSIGTERMDuringCompile is bug 5: SIGTERM while a big program compiles
+// waited for the compile to end. `run` and `exec` must exit 130 at once.
+func TestSIGTERMDuringCompile(t *testing.T) {
+	slow := testprog.SlowCompile(t)
+	dir := t.TempDir()
+	yaml := "version: 1\ncomponents:\n  big: {path: " + slow + "}\ntasks:\n  big: {component: big}\n"
+	if err := os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"run":  {"run", "--cache-dir", t.TempDir()},
+		"exec": {"exec", "--cache-dir", t.TempDir(), slow},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(binary, args...)
+			cmd.Dir = dir
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill() })
+			time.Sleep(500 * time.Millisecond) // well into the compile
+			stopped := time.Now()
+			cmd.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(stopBound):
+				t.Fatalf("not exited %v after SIGTERM", stopBound)
+			}
+			took := time.Since(stopped)
+			t.Logf("exited %v after SIGTERM:\n%s", took, stderr.String())
+			if took > time.Second {
+				t.Errorf("exited %v after SIGTERM; the compile takes seconds, and must not be waited for", took)
+			}
+			if got := cmd.ProcessState.ExitCode(); got != exitcode.Interrupted {
+				t.Errorf("exit status %d, want %d", got, exitcode.Interrupted)
+			}
+		})
+	}
+}
