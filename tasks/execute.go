@@ -52,7 +52,8 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	// the caller's that panics fails the task instead of the process.
 	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
 	defer func() {
-		if perr := flushConsole(finish); perr != nil && err == nil {
+		finish()
+		if perr := r.console.failure(); perr != nil && err == nil {
 			err, ok = perr, false
 		}
 	}()
@@ -113,16 +114,4 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	}
 	ok = err == nil
 	return rr, tl.text(), err
-}
-
-// flushConsole calls a task's console flush, and turns a panic of the
-// caller's writer beneath it into an error.
-func flushConsole(flush func()) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("%w: the output writer given to the Runner panicked: %v", runner.ErrStreamPanicked, v)
-		}
-	}()
-	flush()
-	return nil
 }

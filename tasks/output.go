@@ -1,6 +1,8 @@
 package tasks
 
 import (
+	"github.com/wasmtasks/wasmtasks/runner"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -37,17 +39,36 @@ type console struct {
 	stdout, stderr io.Writer
 	mode           string
 	live           *liveLine // the status line of a terminal; nil when none
+	broken         error     // set once a writer panicked; guarded by mu
 }
 
 // write writes b to w, one of the console's streams, with c.mu held: a
 // status line on the terminal is cleared first, so that output never mixes
-// with it.
-func (c *console) write(w io.Writer, b []byte) (int, error) {
+// with it. A writer that panics (a bug in a Go caller's writer) is not
+// written to again; the panic becomes an error that fails the tasks whose
+// output it was (see [console.failure]) instead of the process.
+func (c *console) write(w io.Writer, b []byte) (n int, err error) {
+	if c.broken != nil {
+		return 0, c.broken
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			c.broken = fmt.Errorf("%w: the output writer given to the Runner panicked: %v", runner.ErrStreamPanicked, v)
+			n, err = 0, c.broken
+		}
+	}()
 	if c.live != nil {
 		c.live.before(w)
 		defer c.live.after(w, b)
 	}
 	return w.Write(b)
+}
+
+// failure returns the error of a writer that panicked, if one did.
+func (c *console) failure() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.broken
 }
 
 // taskStreams returns the writers a task's stdout and stderr go to, and a
