@@ -19,6 +19,9 @@ type Settings struct {
 	Timeout    Duration   `yaml:"timeout" merge:"override" doc:"Stop the program after this long, like 30s or 2m. Default: no limit."`
 	Memory     Size       `yaml:"memory" merge:"override" doc:"Cap on each linear memory of the program, like 512MiB. Default: no cap."`
 	ExitCodes  ExitCodes  `yaml:"exit_codes" merge:"override" doc:"Exit statuses that count as success. Default: [0]. A component can only report 0 or 1; a preview1 module any status."`
+	// Reproducible is a pointer so that a task's false overrides its
+	// component's true.
+	Reproducible *bool `yaml:"reproducible" merge:"override" doc:"Fix the program's wall clock (SOURCE_DATE_EPOCH of its env or of the host, else 0) and seed its randomness from the task's name, so its output does not depend on when it ran. Default: false."`
 }
 
 // Defaults are the settings of a program that its component and task do

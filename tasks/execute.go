@@ -25,6 +25,11 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	}
 	cmd.Timeout = timeDuration(s.settings.Timeout)
 	cmd.MemoryLimit = int64(s.settings.Memory)
+	if r := s.settings.Reproducible; r != nil && *r {
+		if cmd.Reproducible, err = reproducible(t.Name, cmd.Env); err != nil {
+			return runner.Result{}, nil, err
+		}
+	}
 
 	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
 	defer finish()

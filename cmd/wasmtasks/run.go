@@ -64,7 +64,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
 func runCmd(args []string, stdout, stderr io.Writer) error {
 	var pf projectFlags
 	var opts tasks.Options
-	var dryRun bool
+	var dryRun, checkRepro bool
 	fs := newFlagSet("run", runUsage, stderr)
 	pf.register(fs)
 	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
@@ -72,6 +72,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
 	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
 	fs.BoolVar(&dryRun, "dry-run", false, "print what would run, in order, and run nothing")
+	fs.BoolVar(&checkRepro, "check-reproducible", false, "after running, run each named task (or every task) twice more into fresh copies of its read-write folders and fail, naming the first differing file and byte, unless every output is the same")
 	var budget string
 	fs.StringVar(&budget, "memory-budget", "", "start tasks only while the sum of their `SIZE` limits (memory:) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
 	if done, err := parseFlags(fs, args); done {
@@ -105,7 +106,11 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sum, err := r.Run(ctx, fs.Args()...)
+	run := r.Run
+	if checkRepro {
+		run = r.CheckReproducible
+	}
+	sum, err := run(ctx, fs.Args()...)
 	sum.Print(stderr)
 	return err
 }
