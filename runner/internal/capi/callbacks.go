@@ -69,13 +69,14 @@ func wtFixedRandom(store C.uintptr_t, buf *C.uint8_t, n C.size_t) C.int {
 	return 0
 }
 
-// wtFixedClockTime answers preview1's clock_time_get with a WASI errno.
+// wtFixedClockTime answers preview1's clock_time_get with a WASI errno, or
+// invalidClock.
 //
 //export wtFixedClockTime
 func wtFixedClockTime(store C.uintptr_t, id C.int32_t, ns *C.uint64_t) C.int {
 	st := hostOf(store)
 	if st == nil {
-		return errnoInval
+		return invalidClock
 	}
 	t, e := st.clockTime(int32(id))
 	*ns = C.uint64_t(t)

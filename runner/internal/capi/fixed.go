@@ -28,17 +28,19 @@ func newFixedState(f *Fixed) *fixedState {
 	return st
 }
 
-// WASI preview1 errno values the shadowed clock_time_get returns.
+// What the shadowed clock_time_get returns besides success: the WASI
+// errno that wasmtime's own returns for the CPU-time clocks, and
+// invalidClock, on which it traps as wasmtime's own does.
 const (
-	errnoBadf  = 8
-	errnoInval = 28
+	errnoBadf    = 8
+	invalidClock = -1
 )
 
 // clockTime answers preview1's clock_time_get: realtime is the fixed time,
 // monotonic counts real nanoseconds from the start of the run (it cannot
 // change output that does not print durations, and programs need it to
-// measure timeouts), and the CPU-time clocks are refused as wasmtime
-// refuses them.
+// measure timeouts), the CPU-time clocks are refused and an unknown clock
+// traps, as wasmtime's own function does.
 func (st *fixedState) clockTime(id int32) (uint64, int32) {
 	switch id {
 	case 0:
@@ -48,5 +50,5 @@ func (st *fixedState) clockTime(id int32) (uint64, int32) {
 	case 2, 3:
 		return 0, errnoBadf
 	}
-	return 0, errnoInval
+	return 0, invalidClock
 }

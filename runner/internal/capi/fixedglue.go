@@ -164,24 +164,27 @@ static wasmtime_error_t *wt_shadow_component(wasmtime_component_linker_t *l) {
   return err;
 }
 
-#define WT_ERRNO_FAULT 21
+static wasm_trap_t *wt_trap(const char *msg) { return wasmtime_trap_new(msg, strlen(msg)); }
 
 // wt_guest_bytes returns where [ptr, ptr+n) of the calling module's
-// exported memory lies on the host, NULL when it is out of bounds, and sets
-// *trap when the module exports no memory.
+// exported memory lies on the host, or NULL with *trap set when the module
+// exports no memory or the range is out of its bounds: wasmtime's own
+// preview1 functions trap there too (they do not return EFAULT).
 static uint8_t *wt_guest_bytes(wasmtime_caller_t *caller, uint32_t ptr, uint32_t n,
                                wasm_trap_t **trap) {
   wasmtime_extern_t item;
   static const char name[] = "memory";
   if (!wasmtime_caller_export_get(caller, name, sizeof name - 1, &item) ||
       item.kind != WASMTIME_EXTERN_MEMORY) {
-    static const char msg[] = "wasmtasks: the module exports no memory";
-    *trap = wasmtime_trap_new(msg, sizeof msg - 1);
+    *trap = wt_trap("wasmtasks: the module exports no memory");
     return NULL;
   }
   wasmtime_context_t *cx = wasmtime_caller_context(caller);
   size_t size = wasmtime_memory_data_size(cx, &item.of.memory);
-  if ((uint64_t)ptr + n > size) return NULL;
+  if ((uint64_t)ptr + n > size) {
+    *trap = wt_trap("wasmtasks: pointer out of bounds of the module's memory");
+    return NULL;
+  }
   return wasmtime_memory_data(cx, &item.of.memory) + ptr;
 }
 
@@ -198,11 +201,11 @@ static wasm_trap_t *wt_clock_time_get(void *env, wasmtime_caller_t *caller,
   uint64_t ns;
   wasmtime_context_t *cx = wasmtime_caller_context(caller);
   int32_t e = wtFixedClockTime(wt_store_of(cx), args[0].of.i32, &ns);
+  if (e < 0) return wt_trap("wasmtasks: clock_time_get: invalid clock id");
   if (e != 0) return wt_errno(res, e);
   wasm_trap_t *trap = NULL;
   uint8_t *p = wt_guest_bytes(caller, (uint32_t)args[2].of.i32, 8, &trap);
-  if (trap != NULL) return trap;
-  if (p == NULL) return wt_errno(res, WT_ERRNO_FAULT);
+  if (p == NULL) return trap;
   for (int i = 0; i < 8; i++) p[i] = (uint8_t)(ns >> (8 * i));
   return wt_errno(res, 0);
 }
@@ -214,13 +217,10 @@ static wasm_trap_t *wt_random_get(void *env, wasmtime_caller_t *caller,
   wasm_trap_t *trap = NULL;
   uint32_t n = (uint32_t)args[1].of.i32;
   uint8_t *p = wt_guest_bytes(caller, (uint32_t)args[0].of.i32, n, &trap);
-  if (trap != NULL) return trap;
-  if (p == NULL) return wt_errno(res, WT_ERRNO_FAULT);
+  if (p == NULL) return trap;
   wasmtime_context_t *cx = wasmtime_caller_context(caller);
-  if (wtFixedRandom(wt_store_of(cx), p, n) != 0) {
-    static const char msg[] = "wasmtasks: seeded random: no reproducible state in this store";
-    return wasmtime_trap_new(msg, sizeof msg - 1);
-  }
+  if (wtFixedRandom(wt_store_of(cx), p, n) != 0)
+    return wt_trap("wasmtasks: seeded random: no reproducible state in this store");
   return wt_errno(res, 0);
 }
 
