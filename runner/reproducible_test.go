@@ -1,8 +1,10 @@
 package runner_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +118,98 @@ func TestReproducibleHostileModule(t *testing.T) {
 	cmd.Reproducible = &runner.Reproducible{}
 	if res, _, _, err := run(t, cmd); err == nil || res.ExitCode != -1 {
 		t.Errorf("random_get of 4 GiB: exit %d (%v)", res.ExitCode, err)
+	}
+}
+
+// randomComponent is a component that calls wasi:random's insecure-seed,
+// get-random-u64 or get-random-bytes (as mode says) and succeeds only when
+// the values are want0 and want1, or when the call returns at all.
+func randomComponent(mode string, want0, want1 uint64) string {
+	var body string
+	switch mode {
+	case "seed":
+		body = fmt.Sprintf(`(call $seed (i32.const 0))
+      (if (result i32) (i32.and (i64.eq (i64.load (i32.const 0)) (i64.const %d))
+                                (i64.eq (i64.load (i32.const 8)) (i64.const %d)))
+        (then (i32.const 0)) (else (i32.const 1)))`, int64(want0), int64(want1))
+	case "u64":
+		body = fmt.Sprintf(`(if (result i32) (i64.eq (call $u64) (i64.const %d))
+        (then (i32.const 0)) (else (i32.const 1)))`, int64(want0))
+	case "huge":
+		body = `(call $bytes (i64.const 2097152) (i32.const 16)) (i32.const 0)`
+	}
+	return `(component
+  (import "wasi:random/insecure-seed@0.2.0" (instance $iseed
+    (export "insecure-seed" (func (result (tuple u64 u64))))))
+  (import "wasi:random/random@0.2.0" (instance $rand
+    (export "get-random-bytes" (func (param "len" u64) (result (list u8))))
+    (export "get-random-u64" (func (result u64)))))
+  (core module $mm
+    (memory (export "memory") 1)
+    (global $next (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (global.get $next))
+      (global.set $next (i32.add (global.get $next) (local.get 3)))
+      (local.get $p)))
+  (core instance $mi (instantiate $mm))
+  (alias core export $mi "memory" (core memory $memory))
+  (alias core export $mi "realloc" (core func $realloc))
+  (alias export $iseed "insecure-seed" (func $seed_f))
+  (alias export $rand "get-random-bytes" (func $bytes_f))
+  (alias export $rand "get-random-u64" (func $u64_f))
+  (core func $seed_l (canon lower (func $seed_f) (memory $memory)))
+  (core func $bytes_l (canon lower (func $bytes_f) (memory $memory) (realloc $realloc)))
+  (core func $u64_l (canon lower (func $u64_f)))
+  (core module $main
+    (import "host" "seed" (func $seed (param i32)))
+    (import "host" "bytes" (func $bytes (param i64 i32)))
+    (import "host" "u64" (func $u64 (result i64)))
+    (import "host" "memory" (memory 1))
+    (func (export "run") (result i32)
+      ` + body + `))
+  (core instance $host
+    (export "seed" (func $seed_l)) (export "bytes" (func $bytes_l))
+    (export "u64" (func $u64_l)) (export "memory" (memory $memory)))
+  (core instance $mainI (instantiate $main (with "host" (instance $host))))
+  (func $run (result (result)) (canon lift (core func $mainI "run")))
+  (instance $runI (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $runI)))`
+}
+
+// TestReproducibleComponentRandom calls the replaced wasi:random functions
+// that a C program does not reach through the preview1 adapter: insecure-seed
+// and get-random-u64 return the seed's first bytes (ChaCha8, little
+// endian), and get-random-bytes refuses 2 MiB at once instead of building a
+// list of 64 MiB on the host.
+func TestReproducibleComponentRandom(t *testing.T) {
+	eng := newEngine(t)
+	var b [16]byte
+	_, _ = rand.NewChaCha8([32]byte{}).Read(b[:])
+	w0, w1 := binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	for _, tt := range []struct {
+		mode   string
+		w0, w1 uint64
+		ok     bool
+	}{
+		{"seed", w0, w1, true},
+		{"u64", w0, 0, true},
+		{"huge", 0, 0, false},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			path := testprog.WATText(t, "random-"+tt.mode, randomComponent(tt.mode, tt.w0, tt.w1))
+			cmd := eng.Command(path)
+			cmd.Reproducible = &runner.Reproducible{}
+			res, _, _, err := run(t, cmd)
+			if ok := err == nil && res.ExitCode == 0; ok != tt.ok {
+				t.Errorf("exit %d (%v), want success %v", res.ExitCode, err, tt.ok)
+			}
+			if tt.ok {
+				// Without reproducible mode the values are the host's.
+				if res, _, _, err := run(t, eng.Command(path)); err == nil && res.ExitCode == 0 {
+					t.Errorf("the host's randomness gave the seed's values")
+				}
+			}
+		})
 	}
 }
