@@ -109,6 +109,11 @@ type Cmd struct {
 	// another run's compile of the same program.
 	OnCompile func(size int64) (done func())
 
+	// Reproducible, if not nil, fixes the guest's wall clock and seeds all
+	// its randomness, so that its output does not depend on when it ran. If
+	// nil, the guest reads the host's clock and entropy.
+	Reproducible *Reproducible
+
 	engine *Engine
 	kind   Kind // known once the program is loaded, for error messages
 	ran    bool

@@ -45,6 +45,7 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 		return nil, st, err
 	}
 	w.Dirs = dirs
+	w.Fixed = c.Reproducible.fixed()
 	if w.InheritStdout, w.StdoutFile, err = st.output("stdout", c.Stdout, os.Stdout); err != nil {
 		return nil, st, err
 	}

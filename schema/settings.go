@@ -24,6 +24,9 @@ type Settings struct {
 	FailOnStdout bool      `yaml:"fail_on_stdout" merge:"append" doc:"Any output on stdout fails the task, whatever its exit status: for checkers like gofmt -l that list problems and exit 0. Default: false."`
 	Tmp          bool      `yaml:"tmp" merge:"append" doc:"Give the program an empty read-write /tmp of its own, made for the run and removed after it. Default: false."`
 	Workdir      GuestPath `yaml:"workdir" merge:"override" doc:"The program's current folder, a guest path inside one of its dirs (or /tmp). Go programs start there; C programs (wasi-libc) start at / and get it as $PWD. Default: none."`
+	// Reproducible is a pointer so that a task's false overrides its
+	// component's true.
+	Reproducible *bool `yaml:"reproducible" merge:"override" doc:"Fix the program's wall clock (SOURCE_DATE_EPOCH of its env or of the host, else 0) and seed its randomness from the task's name, so its output does not depend on when it ran. Default: false."`
 }
 
 // Defaults are the settings of a program that its component and task do

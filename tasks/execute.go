@@ -38,6 +38,11 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 		defer os.RemoveAll(tmp)
 		cmd.Dirs = append(cmd.Dirs, runner.Dir{Host: tmp, Guest: "/tmp"})
 	}
+	if r := s.settings.Reproducible; r != nil && *r {
+		if cmd.Reproducible, err = reproducible(t.Name, cmd.Env); err != nil {
+			return runner.Result{}, nil, err
+		}
+	}
 
 	tl := &tail{max: stderrTail}
 	var pending []*pendingFile

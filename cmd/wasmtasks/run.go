@@ -68,7 +68,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
 func runCmd(args []string, stdout, stderr io.Writer) error {
 	var pf projectFlags
 	var opts tasks.Options
-	var dryRun bool
+	var dryRun, checkRepro bool
 	fs := newFlagSet("run", runUsage, stderr)
 	pf.register(fs)
 	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
@@ -78,6 +78,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&dryRun, "dry-run", false, "print what would run, in order, and run nothing")
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only the tasks' output and their failures: no progress, and only the failures of the summary")
 	fs.StringVar(&opts.Summary, "summary", "", "end with a `short` summary (counts and failures; the default), full (also a row per task) or failures (the default with --quiet)")
+	fs.BoolVar(&checkRepro, "check-reproducible", false, "after running, run each named task (or every task) twice more into fresh copies of its read-write folders and fail, naming the first differing file and byte, unless every output is the same")
 	var budget string
 	fs.StringVar(&budget, "memory-budget", "", "start tasks only while the sum of their `SIZE` limits (memory:) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
 	if done, err := parseFlags(fs, args); done {
@@ -113,7 +114,11 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if dryRun {
 		return r.DryRun(stdout, fs.Args()...)
 	}
-	sum, err := r.Run(ctx, fs.Args()...)
+	run := r.Run
+	if checkRepro {
+		run = r.CheckReproducible
+	}
+	sum, err := run(ctx, fs.Args()...)
 	r.PrintSummary(sum)
 	return brokenPipeExit(ctx, err)
 }

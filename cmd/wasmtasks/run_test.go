@@ -87,6 +87,34 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
+// TestCheckReproducibleFlag runs a task that writes the time and random
+// bytes with --check-reproducible: it passes with reproducible: true and
+// fails with status 1, naming the file and offset, without.
+func TestCheckReproducibleFlag(t *testing.T) {
+	for _, tt := range []struct {
+		setting string
+		status  int
+		stderr  string
+	}{
+		{"true", 0, "stamp  ok"},
+		{"false", 1, `wasmtasks: task "stamp" is not reproducible: /out/stamp.txt differs at byte `},
+	} {
+		t.Run("reproducible "+tt.setting, func(t *testing.T) {
+			dir := t.TempDir()
+			os.Mkdir(filepath.Join(dir, "out"), 0o755)
+			yaml := "version: 1\ncomponents:\n  stamp: {path: " + testprog.Component(t, "stamp") +
+				", dirs: [{host: out, guest: /out}]}\ntasks:\n  stamp: {component: stamp, args: [/out/stamp.txt], reproducible: " + tt.setting + "}\n"
+			if err := os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := wasmtasks(t, dir, "", "run", "--check-reproducible")
+			if r.status != tt.status || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("exit status %d (want %d), stderr lacks %q:\n%s", r.status, tt.status, tt.stderr, r.stderr)
+			}
+		})
+	}
+}
+
 // TestRunInterrupted sends SIGINT while a task writes its output file: the
 // command exits 130 and leaves no half-written output.
 func TestRunInterrupted(t *testing.T) {

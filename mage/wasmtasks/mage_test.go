@@ -35,7 +35,7 @@ tasks:
 	t.Setenv("MAGEFILE_CACHE", t.TempDir())
 
 	out := mage(0, "-l")
-	for _, target := range []string{"run:all", "run:task", "list", "check", "cache:prune", "both"} {
+	for _, target := range []string{"run:all", "run:task", "run:checkReproducible", "list", "check", "cache:prune", "both"} {
 		if !strings.Contains(out, target) {
 			t.Errorf("mage -l lacks %s:\n%s", target, out)
 		}
@@ -51,6 +51,10 @@ tasks:
 	out = mage(1, "run:all")
 	if !strings.Contains(out, "--- broken failed: exit status 1") || !strings.Contains(out, "broken on purpose") {
 		t.Errorf("run:all:\n%s", out)
+	}
+	out = mage(1, "run:checkReproducible")
+	if !strings.Contains(out, "--- broken failed: exit status 1") {
+		t.Errorf("run:checkReproducible:\n%s", out)
 	}
 	if out := mage(0, "list"); !strings.Contains(out, "left    -            shared") {
 		t.Errorf("list:\n%s", out)

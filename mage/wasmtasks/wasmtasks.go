@@ -5,7 +5,8 @@
 //		_ "github.com/wasmtasks/wasmtasks/mage/wasmtasks"
 //	)
 //
-// and `mage run:all`, `mage run:task NAME`, `mage list`, `mage check`,
+// and `mage run:all`, `mage run:task NAME`, `mage run:checkReproducible`,
+// `mage list`, `mage check`,
 // `mage fetch`, `mage lock` and `mage cache:prune` (also cache:info,
 // cache:clear) run the nearest wasmtasks.yaml, with the same exit statuses as the wasmtasks command: 1
 // when a task failed, 2 for a bad task file, 130 when interrupted.
@@ -42,6 +43,20 @@ func (Run) All(ctx context.Context) error { return runTasks(ctx) }
 
 // Task runs the named task and its dependencies.
 func (Run) Task(ctx context.Context, name string) error { return runTasks(ctx, name) }
+
+// CheckReproducible runs every task, then each of them twice more into
+// fresh copies of its read-write folders, and fails with the first file
+// and byte at which two runs' outputs differ; like `wasmtasks run
+// --check-reproducible`.
+func (Run) CheckReproducible(ctx context.Context) error {
+	r, err := sessionRunner()
+	if err != nil {
+		return err
+	}
+	sum, err := r.CheckReproducible(ctx)
+	sum.Print(os.Stderr)
+	return err
+}
 
 // List prints the tasks of wasmtasks.yaml with their descriptions.
 func List() error {
@@ -179,14 +194,20 @@ func load() (*tasks.Project, error) {
 }
 
 func runTasks(ctx context.Context, names ...string) error {
-	session.once.Do(func() { session.runner, session.err = newRunner() })
-	if session.err != nil {
-		return session.err
+	r, err := sessionRunner()
+	if err != nil {
+		return err
 	}
 	session.summaries.begin()
-	sum, err := session.runner.Run(ctx, names...)
-	session.summaries.end(sum, session.runner.PrintSummary)
+	sum, err := r.Run(ctx, names...)
+	session.summaries.end(sum, r.PrintSummary)
 	return err
+}
+
+// sessionRunner makes the invocation's runner once.
+func sessionRunner() (*tasks.Runner, error) {
+	session.once.Do(func() { session.runner, session.err = newRunner() })
+	return session.runner, session.err
 }
 
 // newRunner loads the project and makes the runner of this invocation, with

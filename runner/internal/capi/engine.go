@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -17,6 +18,13 @@ type Engine struct {
 	engine     *C.wasm_engine_t
 	compLinker *C.wasmtime_component_linker_t
 	coreLinker *C.wasmtime_linker_t
+
+	// The linkers of reproducible runs (see [Fixed]), made on first use:
+	// most engines never need them.
+	fixedOnce  sync.Once
+	fixedComp  *C.wasmtime_component_linker_t
+	fixedCore  *C.wasmtime_linker_t
+	fixedError error
 }
 
 // NewEngine creates an engine with the component model enabled.
@@ -40,6 +48,31 @@ func NewEngine(s Settings) (*Engine, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// fixedLinkers returns the linkers whose WASI wall clock and randomness
+// come from the store's [Fixed] state. The caller holds e.mu.
+func (e *Engine) fixedLinkers() (*C.wasmtime_component_linker_t, *C.wasmtime_linker_t, error) {
+	e.fixedOnce.Do(func() {
+		e.fixedComp = C.wasmtime_component_linker_new(e.engine)
+		e.fixedCore = C.wasmtime_linker_new(e.engine)
+		err := takeError(C.wasmtime_component_linker_add_wasip2(e.fixedComp))
+		if err == nil {
+			err = takeError(C.wasmtime_linker_define_wasi(e.fixedCore))
+		}
+		if err != nil {
+			e.fixedError = err
+			return
+		}
+		if err := shadowComponent(e.fixedComp); err != nil {
+			e.fixedError = fmt.Errorf("reproducible mode: %w", err)
+			return
+		}
+		if err := shadowModule(e.fixedCore); err != nil {
+			e.fixedError = fmt.Errorf("reproducible mode: %w", err)
+		}
+	})
+	return e.fixedComp, e.fixedCore, e.fixedError
 }
 
 // Settings returns the settings the engine was made with.
@@ -79,6 +112,14 @@ func (e *Engine) Close() {
 	if e.coreLinker != nil {
 		C.wasmtime_linker_delete(e.coreLinker)
 		e.coreLinker = nil
+	}
+	if e.fixedComp != nil {
+		C.wasmtime_component_linker_delete(e.fixedComp)
+		e.fixedComp = nil
+	}
+	if e.fixedCore != nil {
+		C.wasmtime_linker_delete(e.fixedCore)
+		e.fixedCore = nil
 	}
 	if e.engine != nil {
 		C.wasm_engine_delete(e.engine)

@@ -13,7 +13,7 @@ import "unsafe"
 // layout_test.go compares with the same text computed against the real
 // wasmtime headers.
 func declaredLayout() string {
-	buf := make([]byte, 8192)
+	buf := make([]byte, 16384)
 	n := C.wt_layout((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
 	return string(buf[:n])
 }

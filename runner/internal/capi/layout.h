@@ -47,6 +47,48 @@ static size_t wt_layout(char *buf, size_t len) {
   WT_OFF(wasmtime_component_valresult_t, is_ok);
   WT_OFF(wasmtime_component_valresult_t, val);
   WT_SIZE(wasmtime_update_deadline_kind_t);
+  WT_SIZE(wasm_valtype_vec_t);
+  WT_OFF(wasm_valtype_vec_t, data);
+  WT_SIZE(wasm_valkind_t);
+  WT_SIZE(wasmtime_memory_t);
+  WT_ALIGN(wasmtime_memory_t);
+  WT_OFF(wasmtime_extern_t, of.memory);
+  WT_SIZE(wasmtime_val_t);
+  WT_ALIGN(wasmtime_val_t);
+  WT_OFF(wasmtime_val_t, kind);
+  WT_OFF(wasmtime_val_t, of);
+  WT_OFF(wasmtime_val_t, of.i32);
+  WT_OFF(wasmtime_val_t, of.i64);
+  WT_OFF(wasmtime_component_val_t, of.u8);
+  WT_OFF(wasmtime_component_val_t, of.u32);
+  WT_OFF(wasmtime_component_val_t, of.u64);
+  WT_OFF(wasmtime_component_val_t, of.list);
+  WT_OFF(wasmtime_component_val_t, of.record);
+  WT_OFF(wasmtime_component_val_t, of.tuple);
+  WT_SIZE(wasmtime_component_vallist_t);
+  WT_OFF(wasmtime_component_vallist_t, size);
+  WT_OFF(wasmtime_component_vallist_t, data);
+  WT_SIZE(wasmtime_component_valrecord_t);
+  WT_OFF(wasmtime_component_valrecord_t, size);
+  WT_OFF(wasmtime_component_valrecord_t, data);
+  WT_SIZE(wasmtime_component_valtuple_t);
+  WT_OFF(wasmtime_component_valtuple_t, size);
+  WT_OFF(wasmtime_component_valtuple_t, data);
+  WT_SIZE(wasmtime_component_valrecord_entry_t);
+  WT_ALIGN(wasmtime_component_valrecord_entry_t);
+  WT_OFF(wasmtime_component_valrecord_entry_t, name);
+  WT_OFF(wasmtime_component_valrecord_entry_t, val);
+  WT_CONST(WASM_I32);
+  WT_CONST(WASM_I64);
+  WT_CONST(WASMTIME_EXTERN_MEMORY);
+  WT_CONST(WASMTIME_I32);
+  WT_CONST(WASMTIME_I64);
+  WT_CONST(WASMTIME_COMPONENT_U8);
+  WT_CONST(WASMTIME_COMPONENT_U32);
+  WT_CONST(WASMTIME_COMPONENT_U64);
+  WT_CONST(WASMTIME_COMPONENT_LIST);
+  WT_CONST(WASMTIME_COMPONENT_RECORD);
+  WT_CONST(WASMTIME_COMPONENT_TUPLE);
   WT_CONST(WASMTIME_EXTERN_FUNC);
   WT_CONST(WASMTIME_COMPONENT_RESULT);
   WT_CONST(WASMTIME_WASI_DIR_PERMS_READ);
@@ -59,6 +101,41 @@ static size_t wt_layout(char *buf, size_t len) {
   WT_FUNC(wasmtime_error_wasm_trace, void (*)(const wasmtime_error_t *, wasm_frame_vec_t *));
   WT_FUNC(wasm_frame_vec_delete, void (*)(wasm_frame_vec_t *));
   WT_FUNC(wasm_trap_message, void (*)(const wasm_trap_t *, wasm_name_t *));
+  WT_FUNC(wasm_byte_vec_new, void (*)(wasm_byte_vec_t *, size_t, const char *));
+  WT_FUNC(wasm_valtype_new, wasm_valtype_t *(*)(wasm_valkind_t));
+  WT_FUNC(wasm_valtype_vec_new, void (*)(wasm_valtype_vec_t *, size_t, wasm_valtype_t *const[]));
+  WT_FUNC(wasm_functype_new, wasm_functype_t *(*)(wasm_valtype_vec_t *, wasm_valtype_vec_t *));
+  WT_FUNC(wasm_functype_delete, void (*)(wasm_functype_t *));
+  WT_FUNC(wasmtime_context_get_data, void *(*)(const wasmtime_context_t *));
+  WT_FUNC(wasmtime_linker_allow_shadowing, void (*)(wasmtime_linker_t *, bool));
+  WT_FUNC(wasmtime_linker_define_func,
+          wasmtime_error_t *(*)(wasmtime_linker_t *, const char *, size_t, const char *, size_t,
+                                const wasm_functype_t *, wasmtime_func_callback_t, void *,
+                                void (*)(void *)));
+  WT_FUNC(wasmtime_caller_context, wasmtime_context_t *(*)(wasmtime_caller_t *));
+  WT_FUNC(wasmtime_caller_export_get,
+          bool (*)(wasmtime_caller_t *, const char *, size_t, wasmtime_extern_t *));
+  WT_FUNC(wasmtime_memory_data, uint8_t *(*)(const wasmtime_context_t *, const wasmtime_memory_t *));
+  WT_FUNC(wasmtime_memory_data_size,
+          size_t (*)(const wasmtime_context_t *, const wasmtime_memory_t *));
+  WT_FUNC(wasmtime_trap_new, wasm_trap_t *(*)(const char *, size_t));
+  WT_FUNC(wasmtime_component_linker_allow_shadowing,
+          void (*)(wasmtime_component_linker_t *, bool));
+  WT_FUNC(wasmtime_component_linker_root,
+          wasmtime_component_linker_instance_t *(*)(wasmtime_component_linker_t *));
+  WT_FUNC(wasmtime_component_linker_instance_add_instance,
+          wasmtime_error_t *(*)(wasmtime_component_linker_instance_t *, const char *, size_t,
+                                wasmtime_component_linker_instance_t **));
+  WT_FUNC(wasmtime_component_linker_instance_add_func,
+          wasmtime_error_t *(*)(wasmtime_component_linker_instance_t *, const char *, size_t,
+                                wasmtime_component_func_callback_t, void *, void (*)(void *)));
+  WT_FUNC(wasmtime_component_linker_instance_delete,
+          void (*)(wasmtime_component_linker_instance_t *));
+  WT_FUNC(wasmtime_component_vallist_new_uninit, void (*)(wasmtime_component_vallist_t *, size_t));
+  WT_FUNC(wasmtime_component_valrecord_new_uninit,
+          void (*)(wasmtime_component_valrecord_t *, size_t));
+  WT_FUNC(wasmtime_component_valtuple_new_uninit,
+          void (*)(wasmtime_component_valtuple_t *, size_t));
   return n;
 }
 

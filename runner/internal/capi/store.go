@@ -21,6 +21,7 @@ type Sandbox struct {
 	ctx       *C.wasmtime_context_t
 	handles   []cgo.Handle
 	interrupt *interrupter // nil until SetInterrupt
+	host      *hostState   // the store's data, for the fixed host functions
 }
 
 // interrupter is what the epoch callback reaches through its handle: the
@@ -32,9 +33,10 @@ type interrupter struct {
 
 // NewSandbox creates an empty store on the engine.
 func (e *Engine) NewSandbox() *Sandbox {
-	s := &Sandbox{engine: e}
+	s := &Sandbox{engine: e, host: &hostState{}}
+	h := newHandle(s.host, &s.handles)
 	e.use(func(eng *C.wasm_engine_t) {
-		s.ptr = C.wasmtime_store_new(eng, nil, nil)
+		s.ptr = newStore(eng, h)
 	})
 	s.ctx = C.wasmtime_store_context(s.ptr)
 	return s
@@ -83,6 +85,9 @@ func (s *Sandbox) classify(err *Error) error {
 // SetWASI gives the store its WASI context. It must be called before
 // [Sandbox.Instantiate].
 func (s *Sandbox) SetWASI(w *WASI) error {
+	if w.Fixed != nil {
+		s.host.fixed = newFixedState(w.Fixed)
+	}
 	c, err := newWasiConfig(w)
 	if err != nil {
 		return err
@@ -143,15 +148,22 @@ func (s *Sandbox) Instantiate(p *Program) (*Instance, error) {
 		panic("capi: instantiate after Close")
 	}
 	maybeGC()
-	if p.kind == KindComponent {
-		return s.instantiateComponent(p.comp)
+	comp, core := s.engine.compLinker, s.engine.coreLinker
+	if s.host.fixed != nil {
+		var err error
+		if comp, core, err = s.engine.fixedLinkers(); err != nil {
+			return nil, err
+		}
 	}
-	return s.instantiateModule(p.mod)
+	if p.kind == KindComponent {
+		return s.instantiateComponent(comp, p.comp)
+	}
+	return s.instantiateModule(core, p.mod)
 }
 
-func (s *Sandbox) instantiateComponent(c *C.wasmtime_component_t) (*Instance, error) {
+func (s *Sandbox) instantiateComponent(l *C.wasmtime_component_linker_t, c *C.wasmtime_component_t) (*Instance, error) {
 	var inst C.wasmtime_component_instance_t
-	if err := takeError(C.wasmtime_component_linker_instantiate(s.engine.compLinker, s.ctxp(), c, &inst)); err != nil {
+	if err := takeError(C.wasmtime_component_linker_instantiate(l, s.ctxp(), c, &inst)); err != nil {
 		return nil, s.classify(err)
 	}
 	in := &Instance{store: s, kind: KindComponent}
@@ -174,10 +186,10 @@ func (s *Sandbox) instantiateComponent(c *C.wasmtime_component_t) (*Instance, er
 	return in, nil
 }
 
-func (s *Sandbox) instantiateModule(m *C.wasmtime_module_t) (*Instance, error) {
+func (s *Sandbox) instantiateModule(l *C.wasmtime_linker_t, m *C.wasmtime_module_t) (*Instance, error) {
 	var inst C.wasmtime_instance_t
 	var trap *C.wasm_trap_t
-	err := takeError(C.wasmtime_linker_instantiate(s.engine.coreLinker, s.ctxp(), m, &inst, &trap))
+	err := takeError(C.wasmtime_linker_instantiate(l, s.ctxp(), m, &inst, &trap))
 	if err == nil {
 		err = takeTrap(trap)
 	}

@@ -1,5 +1,7 @@
 package capi
 
+import "time"
+
 // WASI is what a guest may see of the world: its arguments, environment,
 // standard streams and preopened directories. The zero value gives no
 // arguments, no environment, empty stdin and discarded output.
@@ -19,10 +21,26 @@ type WASI struct {
 	StdoutFile, StderrFile       string
 
 	Dirs []Preopen
+
+	// Fixed, if not nil, fixes the guest's wall clock and randomness; nil
+	// gives it the host's.
+	Fixed *Fixed
 }
 
 // Preopen is a host directory the guest sees at an absolute guest path.
 type Preopen struct {
 	Host, Guest string
 	ReadOnly    bool
+}
+
+// Fixed makes a run reproducible: the guest's wall clock always reads
+// WallClock and all its randomness comes from a generator seeded with Seed.
+// For a component it replaces wasi:clocks/wall-clock and wasi:random/*;
+// for a module clock_time_get (the realtime clock; monotonic stays real)
+// and random_get. A component's monotonic clock cannot be replaced on
+// wasmtime v39 (its subscribe functions return pollables C cannot make).
+// A WallClock before 1970 reads as 1970.
+type Fixed struct {
+	WallClock time.Time
+	Seed      [32]byte
 }

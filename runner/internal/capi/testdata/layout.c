@@ -6,7 +6,7 @@
 #include "../layout.h"
 
 int main(void) {
-  static char buf[8192];
+  static char buf[16384];
   wt_layout(buf, sizeof buf);
   fputs(buf, stdout);
   return 0;
