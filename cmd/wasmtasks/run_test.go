@@ -96,7 +96,7 @@ func TestCheckReproducibleFlag(t *testing.T) {
 		status  int
 		stderr  string
 	}{
-		{"true", 0, "stamp  ok"},
+		{"true", 0, "1 task: 1 ran"},
 		{"false", 1, `wasmtasks: task "stamp" is not reproducible: /out/stamp.txt differs at byte `},
 	} {
 		t.Run("reproducible "+tt.setting, func(t *testing.T) {
