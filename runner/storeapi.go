@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/runner/internal/store"
@@ -51,6 +53,16 @@ type StoreInfo struct {
 	Entries  int
 	Bytes    int64
 	MaxBytes int64
+	// Largest are the biggest entries, biggest first (at most five).
+	Largest []StoreEntry
+}
+
+// StoreEntry is one entry of the store of compiled code.
+type StoreEntry struct {
+	// Path is where its code lies, relative to the store's folder and
+	// slash-separated.
+	Path  string
+	Bytes int64
 }
 
 // String shows the information as `wasmtasks cache info` prints it.
@@ -61,8 +73,16 @@ func (i StoreInfo) String() string {
 
 // Info counts the store's entries and their size.
 func (s *Store) Info() (StoreInfo, error) {
-	entries, bytes, err := s.s.Usage()
-	return StoreInfo{Dir: s.s.Dir(), Entries: entries, Bytes: bytes, MaxBytes: s.s.MaxBytes()}, err
+	entries, err := s.s.Entries()
+	info := StoreInfo{Dir: s.s.Dir(), Entries: len(entries), MaxBytes: s.s.MaxBytes()}
+	for _, e := range entries {
+		info.Bytes += e.Bytes
+	}
+	slices.SortStableFunc(entries, func(a, b store.Listed) int { return cmp.Compare(b.Bytes, a.Bytes) })
+	for _, e := range entries[:min(len(entries), 5)] {
+		info.Largest = append(info.Largest, StoreEntry{Path: store.Layout() + "/" + e.Name + ".cwasm", Bytes: e.Bytes})
+	}
+	return info, err
 }
 
 // Prune shrinks the store to its cap, least recently used entries first,

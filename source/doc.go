@@ -24,6 +24,18 @@
 // program whose digest no longer matches its name is removed and obtained
 // again.
 //
+// [Fetcher.Usage], [Fetcher.Prune] and [Fetcher.Clear] report, shrink and
+// empty the folder (for `wasmtasks cache`). An entry's last use is the
+// modification time of its .stamp (an archive's: of its folder), which
+// Fetch and ArchiveDir set whenever they serve it from the folder; the
+// program's own times are part of its identity, so touching it would make
+// the next Fetch hash it again. Prune removes least recently used entries
+// whole (a stamp before its file; an archive folder renamed away before it
+// is deleted), stamps whose file is gone and temporaries whose writer died.
+// It keeps go/ records: one whose program is gone only makes the next
+// Fetch build it again. A process that is using an entry Prune or Clear
+// removes fails or sees it vanish; the next run fetches it again.
+//
 // # go: sources and what their builds are keyed by
 //
 // A Go program is built with the go command on $PATH (GOOS=wasip1

@@ -41,6 +41,8 @@ func (f *Fetcher) ArchiveDir(ctx context.Context, spec Spec, member string) (str
 		if err := f.unpack(ctx, spec.URL, want, root); err != nil {
 			return "", err
 		}
+	} else {
+		touch(root) // used now, for Prune
 	}
 	dir := filepath.Join(root, filepath.FromSlash(rel))
 	if err := plainFolder(root, rel); err != nil {

@@ -47,7 +47,8 @@ func (f *Fetcher) haveProgram(hexsum string) (string, bool) {
 
 // verifyStamped checks that the file at path has the digest hexsum, by its
 // stamp when the stamp recorded beside it (path.stamp) still holds, else by
-// hashing it and then recording its stamp.
+// hashing it and then recording its stamp. Either way the stamp's time
+// becomes now: that is when the file was last used ([Fetcher.Prune]).
 func verifyStamped(path, hexsum string) (bool, error) {
 	fi, err := os.Lstat(path)
 	if err != nil {
@@ -58,6 +59,7 @@ func verifyStamped(path, hexsum string) (bool, error) {
 	}
 	st := filestamp.Of(fi)
 	if old, err := readStamp(path + ".stamp"); err == nil && st.Reliable() && old == st {
+		touch(path + ".stamp") // used now, for Prune
 		return true, nil
 	}
 	sum, err := hashFile(path)

@@ -7,19 +7,21 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/internal/exitcode"
-	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
 const cacheUsage = `Usage: wasmtasks cache [--cache-dir DIR] info|prune|clear
 
-Manages the store of compiled code, which lets a program compiled once start
-in milliseconds in every later run.
+Manages the store: compiled code, which lets a program compiled once start
+in milliseconds in every later run, and the programs that go:, url: and oci:
+sources obtained (its sources folder).
 
-  info    the store's folder, entries, size and cap
-  prune   shrink the store to its cap, least recently used first, and remove
-          what interrupted writes left behind
-  clear   remove every entry
+  info    the store's folder, compiled code and sources with their sizes,
+          the cap, and the largest entries
+  prune   shrink the whole store to its cap, least recently used first:
+          compiled code first (it is cheap to make again), then sources;
+          also remove what interrupted writes left behind
+  clear   remove all compiled code and sources
 
 The store is the one --cache-dir names, else the nearest task file's
 cache_dir, else $WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks
@@ -58,11 +60,11 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprint(stdout, info)
 	case "prune":
-		removed, freed, err := c.Prune()
+		pruned, err := c.Prune()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "removed %d files, freed %s\n", removed, bytesize.Format(freed))
+		fmt.Fprint(stdout, pruned)
 	case "clear":
 		if err := c.Clear(); err != nil {
 			return err
@@ -76,7 +78,7 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 
 // openStore opens the store that [tasks.Project.StoreDir] names for the
 // nearest task file, if there is one that loads, and the --cache-dir flag.
-func openStore(flag string, maxBytes int64, stderr io.Writer) (*runner.Store, error) {
+func openStore(flag string, maxBytes int64, stderr io.Writer) (*tasks.Store, error) {
 	var p *tasks.Project
 	if path, err := tasks.Find(".", ""); err == nil {
 		p, _ = tasks.Load(path)
@@ -85,5 +87,5 @@ func openStore(flag string, maxBytes int64, stderr io.Writer) (*runner.Store, er
 	if err != nil {
 		return nil, err
 	}
-	return runner.OpenStore(dir, maxBytes, clilog.New(stderr, "wasmtasks"))
+	return tasks.OpenStore(dir, maxBytes, clilog.New(stderr, "wasmtasks"))
 }

@@ -163,7 +163,7 @@ func TestCacheCommands(t *testing.T) {
 		t.Fatalf("exec: %+v", r)
 	}
 	r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "info")
-	if r.status != 0 || !strings.Contains(r.stdout, "entries:  1\n") || !strings.Contains(r.stdout, "folder:   "+store) {
+	if r.status != 0 || !strings.Contains(r.stdout, "compiled: 1 entries, ") || !strings.Contains(r.stdout, "folder:   "+store) {
 		t.Errorf("cache info: %+v", r)
 	}
 
@@ -190,7 +190,7 @@ func TestCacheCommands(t *testing.T) {
 	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "clear"); r.status != 0 {
 		t.Errorf("cache clear: %+v", r)
 	}
-	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "info"); !strings.Contains(r.stdout, "entries:  0\n") {
+	if r := wasmtasks(t, "", "", "cache", "--cache-dir", store, "info"); !strings.Contains(r.stdout, "compiled: 0 entries, ") {
 		t.Errorf("after clear: %+v", r)
 	}
 	if r := wasmtasks(t, "", "", "cache", "sideways"); r.status != exitcode.Usage {

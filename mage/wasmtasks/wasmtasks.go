@@ -28,7 +28,6 @@ import (
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/runner"
@@ -126,10 +125,12 @@ func Lock(ctx context.Context) error {
 	return nil
 }
 
-// Cache groups the targets that manage the store of compiled code.
+// Cache groups the targets that manage the store: compiled code and the
+// programs that sources obtained.
 type Cache mg.Namespace
 
-// Info prints the store's folder, entries and size.
+// Info prints the store's folder, its compiled code and sources with their
+// sizes, and its largest entries.
 func (Cache) Info() error {
 	s, err := openStore()
 	if err != nil {
@@ -143,20 +144,21 @@ func (Cache) Info() error {
 	return nil
 }
 
-// Prune shrinks the store to its cap, least recently used first.
+// Prune shrinks the whole store to its cap, least recently used first:
+// compiled code first, then sources.
 func (Cache) Prune() error {
 	s, err := openStore()
 	if err != nil {
 		return err
 	}
-	removed, freed, err := s.Prune()
+	pruned, err := s.Prune()
 	if err == nil {
-		fmt.Printf("removed %d files, freed %s\n", removed, bytesize.Format(freed))
+		fmt.Print(pruned)
 	}
 	return err
 }
 
-// Clear removes every entry from the store.
+// Clear removes all compiled code and sources from the store.
 func (Cache) Clear() error {
 	s, err := openStore()
 	if err != nil {
@@ -229,11 +231,11 @@ func newRunner() (*tasks.Runner, error) {
 
 // openStore opens the store that [tasks.Project.StoreDir] names for the
 // nearest task file, if there is one that loads.
-func openStore() (*runner.Store, error) {
+func openStore() (*tasks.Store, error) {
 	p, _ := load()
 	dir, err := p.StoreDir("")
 	if err != nil {
 		return nil, err
 	}
-	return runner.OpenStore(dir, 0, clilog.New(os.Stderr, "wasmtasks"))
+	return tasks.OpenStore(dir, 0, clilog.New(os.Stderr, "wasmtasks"))
 }
