@@ -323,6 +323,12 @@ func (c *Cmd) runGuest(ctx context.Context, g *guest, prog *program, res Result)
 	start = time.Now()
 	err = inst.Run()
 	res.Run = time.Since(start)
+	if err == nil && g.streams.stdinCut.Load() {
+		// The guest ended on the end of input that the cancel gave it: it
+		// was stopped, whatever status it chose.
+		res.ExitCode = -1
+		return res, &ExitError{Code: -1, Program: c.Path, cause: ctx.Err()}
+	}
 	return c.exitResult(ctx, res, "run", err)
 }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
@@ -172,6 +173,7 @@ type streams struct {
 	outputs   []*guardedWriter
 	stdin     *os.File // the host end of the stdin pipe, if any
 	stop      func() bool
+	stdinCut  atomic.Bool   // the cancel closed stdin under the guest
 	dirs      []*safefs.Dir // the preopened folders, open until the store closes
 
 	panicMu  sync.Mutex
@@ -330,7 +332,10 @@ func (st *streams) input(ctx context.Context, w *capi.WASI, r io.Reader) error {
 		_, _ = io.Copy(pw, r)
 	}()
 	// A cancelled guest blocked reading stdin sees end of file.
-	st.stop = context.AfterFunc(ctx, func() { pw.Close() })
+	st.stop = context.AfterFunc(ctx, func() {
+		st.stdinCut.Store(true)
+		pw.Close()
+	})
 	return nil
 }
 
