@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
@@ -277,9 +278,13 @@ func (p *pendingFile) existing(appendTo bool) (*os.File, fs.FileMode, error) {
 	return old, fi.Mode().Perm(), err
 }
 
+// strayScans counts the folder reads looking for stray temporaries, for tests.
+var strayScans atomic.Int64
+
 // removeStrays deletes the temporary files of this output that a writer
 // killed mid-run left behind.
 func (p *pendingFile) removeStrays() {
+	strayScans.Add(1)
 	des, _ := fs.ReadDir(p.dir.Root().FS(), ".")
 	for _, de := range des {
 		if tempfile.Stray(de.Name(), p.name) {

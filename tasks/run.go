@@ -64,7 +64,7 @@ type Runner struct {
 	engine    *runner.Engine
 	ownEngine bool
 	console   *console
-	state     stateFile
+	state     stateCache
 	slots     chan struct{}
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
@@ -127,14 +127,14 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		opts:    opts,
 		engine:  opts.Engine,
 		console: &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
-		state:   stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
+		state:   stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir}},
 		slots:   make(chan struct{}, opts.Jobs),
 		budget:  newBudget(opts.MemoryBudget),
 		nodes:   map[string]*node{},
 		roots:   p.roots(),
 	}
 	r.guard = safefs.NewGuard(r.roots...)
-	r.state.guard = r.guard
+	r.state.file.guard = r.guard
 	if r.engine == nil {
 		// Without a folder, the engine warns and compiles in memory.
 		dir, _ := p.StoreDir("")
@@ -201,10 +201,14 @@ func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 	if err := r.resolve(ctx, plan, LockAdd); err != nil {
 		return nil, err
 	}
+	r.state.reload()
 	c := r.join(ctx, plan)
 	defer c.cancel()
 	for _, n := range c.nodes {
 		<-n.done
+	}
+	if err := r.state.flush(); err != nil {
+		r.console.printf("wasmtasks: warning: could not record the run for up-to-date checks: %v\n", err)
 	}
 	sum := make(Summary, len(c.nodes))
 	for i, n := range c.nodes {
