@@ -69,6 +69,7 @@ type Runner struct {
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
 	outputs   outputLocks   // one task at a time writes an output file
+	strays    sweeper       // output folders cleared of dead writers' files
 	budget    *budget       // nil: no memory budget
 
 	mu    sync.Mutex
