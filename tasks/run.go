@@ -70,7 +70,10 @@ type Runner struct {
 	guard     *safefs.Guard // opens task-named files under roots' rule
 	outputs   outputLocks   // one task at a time writes an output file
 	strays    sweeper       // output folders cleared of dead writers' files
-	budget    *budget       // nil: no memory budget
+
+	compiling  sync.WaitGroup // programs being compiled ahead of their tasks
+	compileSem chan struct{}  // bounds them (compileSlots)
+	budget     *budget        // nil: no memory budget
 
 	mu    sync.Mutex
 	nodes map[string]*node
@@ -124,15 +127,16 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		opts.Stderr = os.Stderr
 	}
 	r := &Runner{
-		project: p,
-		opts:    opts,
-		engine:  opts.Engine,
-		console: &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
-		state:   stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir}},
-		slots:   make(chan struct{}, opts.Jobs),
-		budget:  newBudget(opts.MemoryBudget),
-		nodes:   map[string]*node{},
-		roots:   p.roots(),
+		project:    p,
+		opts:       opts,
+		engine:     opts.Engine,
+		console:    &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
+		state:      stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir}},
+		slots:      make(chan struct{}, opts.Jobs),
+		budget:     newBudget(opts.MemoryBudget),
+		compileSem: make(chan struct{}, compileSlots(opts.MemoryBudget)),
+		nodes:      map[string]*node{},
+		roots:      p.roots(),
 	}
 	r.guard = safefs.NewGuard(r.roots...)
 	r.state.file.guard = r.guard
@@ -174,6 +178,7 @@ func (r *Runner) Close() error {
 		n.cancel()
 	}
 	r.mu.Unlock()
+	r.compiling.Wait()
 	if r.ownEngine {
 		return r.engine.Close()
 	}
@@ -203,6 +208,7 @@ func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 		return nil, err
 	}
 	r.state.reload()
+	r.precompile(plan)
 	c := r.join(ctx, plan)
 	defer c.cancel()
 	for _, n := range c.nodes {

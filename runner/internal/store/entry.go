@@ -109,6 +109,13 @@ func (c *Store) Get(key string) (*Entry, error) {
 	return e, nil
 }
 
+// Has reports whether an entry is stored under key, without verifying it
+// (Get does): a cheap test for whether a program needs compiling.
+func (c *Store) Has(key string) bool {
+	_, err := os.Lstat(c.sumPath(key))
+	return err == nil
+}
+
 // damage is a verify error that proves the entry bad, as opposed to one
 // that only shows it absent or unreadable now. Its text completes
 // "removed …".
