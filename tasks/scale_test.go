@@ -74,16 +74,21 @@ func BenchmarkScale(b *testing.B) {
 	testEngine(b)
 	for _, n := range []int{1000, 5000, 50000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			var first, upToDate time.Duration
+			var first, upToDate, firstCPU, upToDateCPU time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				dir := scaleProject(b, n)
 				b.StartTimer()
+				c0 := cpuTime()
 				first += runScale(b, dir, Ran)
+				c1 := cpuTime()
 				upToDate += runScale(b, dir, UpToDate)
+				firstCPU, upToDateCPU = firstCPU+c1-c0, upToDateCPU+cpuTime()-c1
 			}
 			b.ReportMetric(first.Seconds()/float64(b.N), "s/first")
 			b.ReportMetric(upToDate.Seconds()/float64(b.N), "s/uptodate")
+			b.ReportMetric(firstCPU.Seconds()/float64(b.N), "cpu-s/first")
+			b.ReportMetric(upToDateCPU.Seconds()/float64(b.N), "cpu-s/uptodate")
 			b.ReportMetric(float64(upToDate.Microseconds())/float64(b.N*n), "µs/task-uptodate")
 		})
 	}
