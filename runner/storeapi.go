@@ -127,3 +127,37 @@ func (e *Engine) StoreDir() string {
 	}
 	return e.store.Dir()
 }
+
+// StoreChecker runs [CheckWritable], [CheckReadable] and [CheckHolds] over
+// many paths at once, resolving each path (the store, its key, the task
+// file) once instead of once per check: for checking every output of a
+// large task file. Use a new one for each pass of checks. The zero value
+// is ready to use.
+type StoreChecker struct {
+	paths store.Paths
+	key   string
+	keyOK bool
+}
+
+func (c *StoreChecker) keyFile() string {
+	if !c.keyOK {
+		c.key, _ = store.KeyFile()
+		c.keyOK = true
+	}
+	return c.key
+}
+
+// CheckWritable is [CheckWritable] within the pass.
+func (c *StoreChecker) CheckWritable(path, storeDir string) error {
+	return c.paths.CheckWritable(path, storeDir, c.keyFile())
+}
+
+// CheckReadable is [CheckReadable] within the pass.
+func (c *StoreChecker) CheckReadable(path string) error {
+	return c.paths.CheckReadable(path, c.keyFile())
+}
+
+// CheckHolds is [CheckHolds] within the pass.
+func (c *StoreChecker) CheckHolds(path, file, what string) error {
+	return c.paths.CheckHolds(path, file, what)
+}

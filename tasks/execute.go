@@ -70,7 +70,7 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 			if p, ok := byPath[o.File.Abs]; ok {
 				return p, nil // both streams in one file, as 2>&1 does
 			}
-			p, err := newPendingFile(r.guard, o.File.Abs, o.Append)
+			p, err := newPendingFile(r.guard, &r.strays, o.File.Abs, o.Append)
 			if err != nil {
 				return nil, err
 			}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
@@ -251,11 +252,12 @@ type pendingFile struct {
 	f    *os.File
 }
 
-func newPendingFile(g *safefs.Guard, path string, appendTo bool) (*pendingFile, error) {
+func newPendingFile(g *safefs.Guard, sw *sweeper, path string, appendTo bool) (*pendingFile, error) {
 	dir, name, err := g.OpenParent(path, true)
 	if err != nil {
 		return nil, err
 	}
+	sw.sweep(dir)
 	p := &pendingFile{dir: dir, name: name}
 	if err := p.create(appendTo); err != nil {
 		dir.Close()
@@ -268,7 +270,6 @@ func newPendingFile(g *safefs.Guard, path string, appendTo bool) (*pendingFile, 
 // output, the old file's mode for an existing one, whose content it starts
 // with when appending.
 func (p *pendingFile) create(appendTo bool) error {
-	p.removeStrays()
 	old, mode, err := p.existing(appendTo)
 	if err != nil {
 		return err
@@ -310,13 +311,41 @@ func (p *pendingFile) existing(appendTo bool) (*os.File, fs.FileMode, error) {
 	return old, fi.Mode().Perm(), err
 }
 
-// removeStrays deletes the temporary files of this output that a writer
-// killed mid-run left behind.
-func (p *pendingFile) removeStrays() {
-	des, _ := fs.ReadDir(p.dir.Root().FS(), ".")
-	for _, de := range des {
-		if tempfile.Stray(de.Name(), p.name) {
-			p.dir.Root().Remove(de.Name())
+// strayScans counts the folder reads looking for stray temporaries, for tests.
+var strayScans atomic.Int64
+
+// sweeper removes the temporary files that writers killed mid-run left
+// behind in output folders, reading each folder once per Runner: reading
+// it for every output made a run of N tasks writing into one folder cost
+// N². The zero value is ready to use.
+type sweeper struct {
+	mu    sync.Mutex
+	swept map[string]bool // by folder path
+}
+
+// sweep removes the orphaned temporaries in d, the first time d's folder
+// is seen.
+func (s *sweeper) sweep(d *safefs.Dir) {
+	s.mu.Lock()
+	if s.swept[d.Path()] {
+		s.mu.Unlock()
+		return
+	}
+	if s.swept == nil {
+		s.swept = map[string]bool{}
+	}
+	s.swept[d.Path()] = true
+	s.mu.Unlock()
+	strayScans.Add(1)
+	f, err := d.Root().Open(".")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1) // names only: no stat per entry
+	for _, name := range names {
+		if tempfile.Orphan(name) {
+			d.Root().Remove(name)
 		}
 	}
 }

@@ -74,12 +74,16 @@ type Runner struct {
 	ownEngine bool
 	console   *console
 	progress  *progress
-	state     stateFile
+	state     stateCache
 	slots     chan struct{}
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
 	outputs   outputLocks   // one task at a time writes an output file
-	budget    *budget       // nil: no memory budget
+	strays    sweeper       // output folders cleared of dead writers' files
+
+	compiling  sync.WaitGroup // programs being compiled ahead of their tasks
+	compileSem chan struct{}  // bounds them (compileSlots)
+	budget     *budget        // nil: no memory budget
 
 	mu    sync.Mutex
 	nodes map[string]*node
@@ -137,22 +141,23 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		opts.Stderr = os.Stderr
 	}
 	r := &Runner{
-		project: p,
-		opts:    opts,
-		engine:  opts.Engine,
-		console: &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
-		state:   stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir},
-		slots:   make(chan struct{}, opts.Jobs),
-		budget:  newBudget(opts.MemoryBudget),
-		nodes:   map[string]*node{},
-		roots:   p.roots(),
+		project:    p,
+		opts:       opts,
+		engine:     opts.Engine,
+		console:    &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
+		state:      stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir}},
+		slots:      make(chan struct{}, opts.Jobs),
+		budget:     newBudget(opts.MemoryBudget),
+		compileSem: make(chan struct{}, compileSlots(opts.MemoryBudget)),
+		nodes:      map[string]*node{},
+		roots:      p.roots(),
 	}
 	if !opts.Quiet {
 		r.console.live = newLiveLine(opts.Stdout, opts.Stderr)
 	}
 	r.progress = newProgress(r.console, opts.Quiet, p.File.Dir)
 	r.guard = safefs.NewGuard(r.roots...)
-	r.state.guard = r.guard
+	r.state.file.guard = r.guard
 	if r.engine == nil {
 		// Without a folder, the engine warns and compiles in memory.
 		dir, _ := p.StoreDir("")
@@ -191,6 +196,7 @@ func (r *Runner) Close() error {
 		n.cancel()
 	}
 	r.mu.Unlock()
+	r.compiling.Wait()
 	if r.ownEngine {
 		return r.engine.Close()
 	}
@@ -219,10 +225,15 @@ func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 	if err := r.resolve(ctx, plan, LockAdd); err != nil {
 		return nil, err
 	}
+	r.state.reload()
+	r.precompile(ctx, plan)
 	c := r.join(ctx, plan)
 	defer c.cancel()
 	for _, n := range c.nodes {
 		<-n.done
+	}
+	if err := r.state.flush(); err != nil {
+		r.console.printf("wasmtasks: warning: could not record the run for up-to-date checks: %v\n", err)
 	}
 	sum := make(Summary, len(c.nodes))
 	for i, n := range c.nodes {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/wasmtasks/wasmtasks/internal/filelock"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
@@ -36,6 +38,9 @@ type taskRecord struct {
 }
 
 const stateVersion = 2
+
+// stateWrites counts the writes of state files, for tests.
+var stateWrites atomic.Int64
 
 // stateFile reads and writes the state file. Updates hold an exclusive
 // lock on a file beside it, so two wasmtasks processes on one project never
@@ -85,6 +90,13 @@ func (s stateFile) loadFrom(d *safefs.Dir) state {
 
 // record stores a task's record, or removes it when rec is nil.
 func (s stateFile) record(task string, rec *taskRecord) error {
+	return s.update(map[string]*taskRecord{task: rec})
+}
+
+// update applies changes (a nil record removes the task's) to the state
+// file in one write: under the lock it reads the file again, so records
+// that another process wrote meanwhile are kept.
+func (s stateFile) update(changes map[string]*taskRecord) error {
 	d, err := s.guard.MkdirAll(s.dir)
 	if err != nil {
 		return err
@@ -100,16 +112,104 @@ func (s stateFile) record(task string, rec *taskRecord) error {
 	}
 	defer unlock()
 	st := s.loadFrom(d)
-	if rec == nil {
-		delete(st.Tasks, task)
-	} else {
-		st.Tasks[task] = *rec
+	for task, rec := range changes {
+		if rec == nil {
+			delete(st.Tasks, task)
+		} else {
+			st.Tasks[task] = *rec
+		}
 	}
-	b, err := json.MarshalIndent(st, "", "  ")
+	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
+	stateWrites.Add(1)
 	return tempfile.WriteIn(d.Root(), "state.json", append(b, '\n'), 0o644)
+}
+
+// stateCache keeps the state file in memory for a Runner, so that a run
+// of N tasks reads it once and writes it once instead of N times each
+// (issue 15: per-task rewrites made runs quadratic in N). Records change in
+// memory and reach the file at [stateCache.flush], which a Run calls when
+// its tasks are done; a crash before that loses only the records of that
+// run (their tasks run again), never the old state or half a file.
+//
+// Why not an embedded database such as bbolt: the state folder is inside
+// the project, where a task with a read-write mount can write; bbolt maps
+// its file into memory, so a guest truncating or scribbling on it could
+// crash wasmtasks (SIGBUS, or a panic on a bad page), its open follows
+// symlinks, and its file lock is held as long as the database is open, so
+// a second wasmtasks process on the project would wait for the first to
+// finish. One bounded read and one atomic rewrite per run keep the safefs
+// rules and cost O(N) per run.
+type stateCache struct {
+	file stateFile
+
+	mu      sync.Mutex
+	cur     *state                 // as last read; nil: read on first need
+	pending map[string]*taskRecord // changes not yet written; nil removes
+}
+
+// reload makes the next lookup read the file again, to see what other
+// processes recorded since; changes not yet written are kept.
+func (c *stateCache) reload() {
+	c.mu.Lock()
+	c.cur = nil
+	c.mu.Unlock()
+}
+
+// get returns the task's record, reading the file on first need.
+func (c *stateCache) get(task string) (taskRecord, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rec, ok := c.pending[task]; ok {
+		if rec == nil {
+			return taskRecord{}, false
+		}
+		return *rec, true
+	}
+	if c.cur == nil {
+		st := c.file.load()
+		c.cur = &st
+	}
+	rec, ok := c.cur.Tasks[task]
+	return rec, ok
+}
+
+// set records the task's record in memory, or its removal when rec is nil.
+func (c *stateCache) set(task string, rec *taskRecord) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending == nil {
+		c.pending = map[string]*taskRecord{}
+	}
+	c.pending[task] = rec
+}
+
+// flush writes the changes made since the last flush, if any, in one
+// update of the file.
+func (c *stateCache) flush() error {
+	c.mu.Lock()
+	changes := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := c.file.update(changes); err != nil {
+		c.mu.Lock()
+		for task, rec := range changes { // keep them for a later flush
+			if _, newer := c.pending[task]; !newer {
+				if c.pending == nil {
+					c.pending = map[string]*taskRecord{}
+				}
+				c.pending[task] = rec
+			}
+		}
+		c.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
 // fingerprint digests everything that decides what a task does: its

@@ -34,16 +34,17 @@ func (p *Project) StoreDir(flag string) (string, error) {
 // errors carry the task file's line and column and exit with status 2.
 func (p *Project) CheckStore(storeDir string) error {
 	var errs schema.Errors
+	var sc runner.StoreChecker // resolves the store, key and task file once
 	check := func(what string, path string, pos schema.Pos) {
-		err := runner.CheckWritable(path, storeDir)
+		err := sc.CheckWritable(path, storeDir)
 		if err == nil {
-			err = runner.CheckHolds(path, p.File.Path, "the task file")
+			err = sc.CheckHolds(path, p.File.Path, "the task file")
 		}
 		if err == nil {
-			err = runner.CheckHolds(path, p.LockPath(), "the lock file")
+			err = sc.CheckHolds(path, p.LockPath(), "the lock file")
 		}
 		if what == "read-only folder" {
-			err = runner.CheckReadable(path)
+			err = sc.CheckReadable(path)
 		}
 		if err != nil {
 			errs = append(errs, &schema.Error{File: p.File.Path, Line: pos.Line, Col: pos.Col, Msg: fmt.Sprintf("%s %v", what, err)})

@@ -26,7 +26,7 @@ var (
 
 // testEngine is one engine for the package's tests, as one process would
 // have, with a store of its own.
-func testEngine(t *testing.T) *runner.Engine {
+func testEngine(t testing.TB) *runner.Engine {
 	engineOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wasmtasks-tasks-test")
 		if err != nil {

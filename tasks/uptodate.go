@@ -28,7 +28,7 @@ func (r *Runner) checkUpToDate(s *spec) (upToDateCheck, error) {
 	if len(s.task.Inputs) == 0 {
 		return upToDateCheck{}, nil
 	}
-	rec, recorded := r.state.load().Tasks[s.task.Name]
+	rec, recorded := r.state.get(s.task.Name)
 	d := newDigester(r.project.File.Dir, rec.Files)
 	fp, err := r.fingerprint(s, d)
 	if err != nil {
@@ -47,9 +47,7 @@ func (r *Runner) checkUpToDate(s *spec) (upToDateCheck, error) {
 		// Files hashed again because their stamps were too new to trust
 		// are trusted from now on.
 		rec.Files = d.seen
-		if err := r.state.record(s.task.Name, &rec); err != nil {
-			r.console.printf("wasmtasks: warning: [%s] could not update the up-to-date record: %v\n", s.task.Name, err)
-		}
+		r.state.set(s.task.Name, &rec)
 	}
 	return c, nil
 }
@@ -77,14 +75,13 @@ func (r *Runner) recordSuccess(s *spec, check upToDateCheck) error {
 		return err
 	}
 	if fp != check.fingerprint {
-		if err := r.state.record(s.task.Name, nil); err != nil {
-			return err
-		}
+		r.state.set(s.task.Name, nil)
 		return errInputsChanged
 	}
 	outputs, err := s.outputsDigest(d)
 	if err != nil {
 		return err
 	}
-	return r.state.record(s.task.Name, &taskRecord{Inputs: fp, Outputs: outputs, Files: d.seen})
+	r.state.set(s.task.Name, &taskRecord{Inputs: fp, Outputs: outputs, Files: d.seen})
+	return nil
 }

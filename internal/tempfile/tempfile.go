@@ -40,6 +40,13 @@ func Stray(name, target string) bool {
 	return err == nil && n > 0 && ProcessGone(n)
 }
 
+// Orphan reports whether the base name name is a temporary name made by
+// [Name], for any target, whose writer no longer runs.
+func Orphan(name string) bool {
+	i := strings.LastIndex(name, marker)
+	return strings.HasPrefix(name, ".") && i > 1 && Stray(name, name[1:i])
+}
+
 // Write writes data to a new file in dir, named by pattern as
 // os.CreateTemp names it (mode 0600), syncs and closes it, and hands its
 // path to place, which moves it to its real name: os.Rename to replace

@@ -3,6 +3,7 @@ package store
 import (
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // CheckWritable returns an error matching [ErrUnsafe] when a program that
@@ -12,6 +13,35 @@ import (
 // contains the key. Paths are compared after resolving symbolic links, so
 // another spelling of the same folder cannot dodge the check.
 func CheckWritable(path, storeDir, keyFile string) error {
+	return new(Paths).CheckWritable(path, storeDir, keyFile)
+}
+
+// resolved counts the paths realPath resolved, for tests.
+var resolved atomic.Int64
+
+// Paths resolves the paths of a batch of checks, each path once: checking
+// the outputs of 50,000 tasks resolved the store, the key and the task
+// file again for each of them (issue 15). The zero value is ready to use;
+// use one for one pass of checks, as the file system may change later.
+type Paths struct {
+	real map[string]string
+}
+
+func (ps *Paths) realPath(path string) string {
+	if r, ok := ps.real[path]; ok {
+		return r
+	}
+	if ps.real == nil {
+		ps.real = map[string]string{}
+	}
+	r := realPath(path)
+	ps.real[path] = r
+	return r
+}
+
+// CheckWritable is [CheckWritable] with the paths resolved through ps.
+func (ps *Paths) CheckWritable(path, storeDir, keyFile string) error {
+	realPath := ps.realPath
 	p, s := realPath(path), realPath(storeDir)
 	switch {
 	case within(s, p):
@@ -29,6 +59,12 @@ func CheckWritable(path, storeDir, keyFile string) error {
 // entries that the store then loads as native code, so a guest must not
 // learn it, even through a read-only folder.
 func CheckReadable(path, keyFile string) error {
+	return new(Paths).CheckReadable(path, keyFile)
+}
+
+// CheckReadable is [CheckReadable] with the paths resolved through ps.
+func (ps *Paths) CheckReadable(path, keyFile string) error {
+	realPath := ps.realPath
 	if keyFile != "" && within(realPath(keyFile), realPath(path)) {
 		return unsafef("%s holds the store key %s, so a program could read it and forge compiled code; use a path that does not hold the key, or keep the key elsewhere ($%s)", path, keyFile, EnvKeyFile)
 	}
@@ -40,6 +76,12 @@ func CheckReadable(path, keyFile string) error {
 // is file or a folder that holds it. Paths are compared as CheckWritable
 // compares them.
 func CheckHolds(path, file, what string) error {
+	return new(Paths).CheckHolds(path, file, what)
+}
+
+// CheckHolds is [CheckHolds] with the paths resolved through ps.
+func (ps *Paths) CheckHolds(path, file, what string) error {
+	realPath := ps.realPath
 	if within(realPath(file), realPath(path)) {
 		return unsafef("%s holds %s %s, so a program could rewrite it; mount it read-only, or use a folder or file that does not hold it", path, what, file)
 	}
@@ -56,6 +98,7 @@ func within(path, dir string) bool {
 // for a path that does not exist (yet), that of its longest existing
 // parent, with the rest appended.
 func realPath(path string) string {
+	resolved.Add(1)
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return filepath.Clean(path)

@@ -99,7 +99,11 @@ func (c *Store) removeStrays(minAge time.Duration) (removed int, freed int64) {
 			continue
 		}
 		stray := strings.HasPrefix(name, tempPrefix)
-		if key, ok := strings.CutSuffix(name, ".cwasm"); ok {
+		key, ok := strings.CutSuffix(name, ".cwasm")
+		if !ok {
+			key, ok = strings.CutSuffix(name, ".seen")
+		}
+		if ok {
 			_, err := os.Stat(c.sumPath(key))
 			stray = errors.Is(err, fs.ErrNotExist)
 		}

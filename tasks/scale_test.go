@@ -1,0 +1,161 @@
+package tasks
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/testprog"
+)
+
+// scaleProject writes a project of n trivial tasks, each printing into its
+// own output file with one input file, the shape go-task is compared on.
+func scaleProject(tb testing.TB, n int) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	for _, d := range []string{"in", "out"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var y strings.Builder
+	fmt.Fprintf(&y, "version: 1\ncomponents:\n  greet: {path: %s}\ntasks:\n", testprog.MustModule("greet"))
+	for i := range n {
+		fmt.Fprintf(&y, "  t%d: {component: greet, args: [t%d], stdout: {file: out/t%d.txt}, inputs: [in/t%d.txt], outputs: [out/t%d.txt]}\n", i, i, i, i, i)
+		if err := os.WriteFile(filepath.Join(dir, "in", fmt.Sprintf("t%d.txt", i)), []byte("x\n"), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(y.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// runScale loads the project and runs every task, as one wasmtasks run
+// process would (the engine aside), and returns how long it took.
+func runScale(tb testing.TB, dir string, want Status) time.Duration {
+	tb.Helper()
+	start := time.Now()
+	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := NewRunner(p, Options{Engine: testEngine(tb), Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer r.Close()
+	sum, err := r.Run(tb.Context())
+	took := time.Since(start)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, res := range sum {
+		if res.Status != want {
+			tb.Fatalf("task %s: %s, want %s", res.Task, res.Status, want)
+		}
+	}
+	return took
+}
+
+// BenchmarkScale prints the cost curve of a project of N trivial tasks
+// (issue 15): the first run, and a second run where every task is up to
+// date, each as load + plan + run in one process on a warm store. The
+// goal: linear in N; 5,000 tasks up to date in ≤ 0.25 s and their first
+// run in ≤ 2 s on 2 cores.
+//
+//	go test ./tasks -run '^$' -bench 'Scale' -benchtime 1x
+func BenchmarkScale(b *testing.B) {
+	testEngine(b)
+	for _, n := range []int{1000, 5000, 50000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var first, upToDate, firstCPU, upToDateCPU time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				dir := scaleProject(b, n)
+				b.StartTimer()
+				c0 := cpuTime()
+				first += runScale(b, dir, Ran)
+				c1 := cpuTime()
+				upToDate += runScale(b, dir, UpToDate)
+				firstCPU, upToDateCPU = firstCPU+c1-c0, upToDateCPU+cpuTime()-c1
+			}
+			b.ReportMetric(first.Seconds()/float64(b.N), "s/first")
+			b.ReportMetric(upToDate.Seconds()/float64(b.N), "s/uptodate")
+			b.ReportMetric(firstCPU.Seconds()/float64(b.N), "cpu-s/first")
+			b.ReportMetric(upToDateCPU.Seconds()/float64(b.N), "cpu-s/uptodate")
+			b.ReportMetric(float64(upToDate.Microseconds())/float64(b.N*n), "µs/task-uptodate")
+		})
+	}
+}
+
+// TestStateWrittenOncePerRun runs 30 tasks with inputs: the state file is
+// written once for the whole run, not once per task, so that a run's cost
+// grows linearly with its tasks; and nothing is written when every task is
+// up to date and nothing new was learnt.
+func TestStateWrittenOncePerRun(t *testing.T) {
+	dir := scaleProject(t, 30)
+	before := stateWrites.Load()
+	runScale(t, dir, Ran)
+	if n := stateWrites.Load() - before; n != 1 {
+		t.Errorf("first run wrote the state file %d times, want 1", n)
+	}
+	runScale(t, dir, UpToDate)
+	before = stateWrites.Load()
+	runScale(t, dir, UpToDate)
+	if n := stateWrites.Load() - before; n > 1 {
+		t.Errorf("an up-to-date run wrote the state file %d times, want at most 1", n)
+	}
+}
+
+// TestOutputFolderSweptOnce runs 30 tasks writing into one folder: the
+// folder is searched for stray temporaries once, not once per task (which
+// made a first run quadratic in the number of outputs).
+func TestOutputFolderSweptOnce(t *testing.T) {
+	dir := scaleProject(t, 30)
+	before := strayScans.Load()
+	runScale(t, dir, Ran)
+	if n := strayScans.Load() - before; n != 1 {
+		t.Errorf("the output folder was read %d times, want 1", n)
+	}
+}
+
+// TestTwoRunnersKeepEachOthersRecords runs two halves of a project from
+// two Runners at once, as two processes would: every task's record
+// survives, so a third run finds them all up to date.
+func TestTwoRunnersKeepEachOthersRecords(t *testing.T) {
+	dir := scaleProject(t, 20)
+	var names [2][]string
+	for i := range 20 {
+		names[i%2] = append(names[i%2], fmt.Sprintf("t%d", i))
+	}
+	errs := make(chan error, 2)
+	for _, half := range names {
+		go func() {
+			p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+			if err != nil {
+				errs <- err
+				return
+			}
+			r, err := NewRunner(p, Options{Engine: testEngine(t), Stdout: io.Discard, Stderr: io.Discard})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer r.Close()
+			_, err = r.Run(t.Context(), half...)
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	runScale(t, dir, UpToDate)
+}
