@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -15,11 +17,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// maxFileBytes bounds the task file read: a FIFO, a device or a huge file
+// in its place is refused instead of blocking or exhausting memory.
+const maxFileBytes = 64 << 20
+
 // Load reads, decodes and validates the task file at path. Variables are
 // looked up in vars: and the process environment. A file with problems
 // returns [Errors], listing every one.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadRegular(path, maxFileBytes, false)
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
@@ -40,8 +41,11 @@ type lockFile struct {
 // one".
 func ReadLock(path string) (*Lock, error) {
 	b, err := safefs.ReadRegular(path, 64<<20, false)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("source: lock: %w", err)
+	}
+	if err != nil {
+		return nil, failf(ErrLock, path, err, "cannot be read; remove it and run 'wasmtasks lock' to write it again")
 	}
 	var lf lockFile
 	dec := json.NewDecoder(bytes.NewReader(b))

@@ -76,3 +76,18 @@ func TestLockErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestLockThatIsNotAFile: a lock file that cannot be read as a regular
+// file (here a folder in its place) is an ErrLock with exit status 2,
+// not a bare error that would exit 1.
+func TestLockThatIsNotAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), source.LockName)
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := source.ReadLock(path)
+	var se *source.Error
+	if !errors.Is(err, source.ErrLock) || !errors.As(err, &se) || se.ExitStatus() != 2 || se.Ref != path {
+		t.Fatalf("got %v, want an ErrLock *source.Error for %s with exit status 2", err, path)
+	}
+}
