@@ -167,17 +167,14 @@ func writeAtomicMode(path string, mode os.FileMode, write func(io.Writer) error)
 	if err := write(&buf); err != nil {
 		return err
 	}
-	tmp, _, _, err := writeTemp(filepath.Dir(path), filepath.Base(path), &buf, maxProgram)
-	if err != nil {
-		return err
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("source: %w", err)
 	}
-	if err := os.Chmod(tmp, mode); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	return tempfile.Write(dir, tempfile.Pattern(filepath.Base(path)), buf.Bytes(), func(tmp string) error {
+		if err := os.Chmod(tmp, mode); err != nil {
+			return err
+		}
+		return os.Rename(tmp, path)
+	})
 }

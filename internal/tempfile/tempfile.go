@@ -23,6 +23,12 @@ func Name(target string) string {
 	return fmt.Sprintf(".%s%s%d-%d", target, marker, os.Getpid(), rand.Uint64())
 }
 
+// Pattern is [Name] as an os.CreateTemp pattern (for [Write]): the random
+// part is CreateTemp's.
+func Pattern(target string) string {
+	return fmt.Sprintf(".%s%s%d-*", target, marker, os.Getpid())
+}
+
 // Is reports whether the base name name is a temporary name made by Name.
 func Is(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.Contains(name, marker)
