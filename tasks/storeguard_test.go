@@ -138,22 +138,7 @@ func TestTaskFilesThatExposeTheStore(t *testing.T) {
 			t.Setenv("WASMTASKS_STORE_KEY_FILE", key)
 			os.Symlink(".cache", filepath.Join(dir, "link"))
 			writeProject(t, dir, "version: 1\ncache_dir: .cache\ncomponents:\n  probe: {path: CORE}\ntasks:\n  t:\n    component: probe\n    "+tc.entry+"\n")
-			p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := NewRunner(p, Options{})
-			if err == nil {
-				r.Close()
-			}
-			t.Logf("NewRunner: %v", err)
-			var errs schema.Errors
-			switch {
-			case tc.line == 0 && err != nil:
-				t.Errorf("refused: %v", err)
-			case tc.line != 0 && (!errors.As(err, &errs) || errs[0].Line != tc.line || errs[0].Col != tc.col):
-				t.Errorf("want an error at %d:%d, got %v", tc.line, tc.col, err)
-			}
+			checkRunnerRefusal(t, dir, tc.line, tc.col)
 		})
 	}
 }
@@ -183,22 +168,7 @@ func TestTaskFilesThatExposeTheirOwnFiles(t *testing.T) {
 			os.Symlink(dir, filepath.Join(filepath.Dir(dir), "link"))
 			os.Symlink("../link", filepath.Join(dir, "link"))
 			writeProject(t, dir, "version: 1\ncache_dir: "+t.TempDir()+"\ncomponents:\n  probe: {path: CORE}\ntasks:\n  t:\n    component: probe\n    "+tc.entry+"\n")
-			p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := NewRunner(p, Options{})
-			if err == nil {
-				r.Close()
-			}
-			t.Logf("NewRunner: %v", err)
-			var errs schema.Errors
-			switch {
-			case tc.line == 0 && err != nil:
-				t.Errorf("refused: %v", err)
-			case tc.line != 0 && (!errors.As(err, &errs) || errs[0].Line != tc.line || errs[0].Col != tc.col):
-				t.Errorf("want an error at %d:%d, got %v", tc.line, tc.col, err)
-			}
+			checkRunnerRefusal(t, dir, tc.line, tc.col)
 		})
 	}
 }
@@ -245,4 +215,27 @@ func loadText(t *testing.T, dir, text string) *Project {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// checkRunnerRefusal loads the task file in dir and makes a Runner for it:
+// with line 0 it must be accepted, else refused with its first error at
+// line:col.
+func checkRunnerRefusal(t *testing.T, dir string, line, col int) {
+	t.Helper()
+	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRunner(p, Options{})
+	if err == nil {
+		r.Close()
+	}
+	t.Logf("NewRunner: %v", err)
+	var errs schema.Errors
+	switch {
+	case line == 0 && err != nil:
+		t.Errorf("refused: %v", err)
+	case line != 0 && (!errors.As(err, &errs) || errs[0].Line != line || errs[0].Col != col):
+		t.Errorf("want an error at %d:%d, got %v", line, col, err)
+	}
 }
