@@ -1,11 +1,11 @@
 package tasks
 
 import (
-	"bytes"
+	"github.com/wasmtasks/wasmtasks/internal/syncbuf"
+
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -24,26 +24,7 @@ tasks:
   shared: {component: probe, args: [interval, "2000"]}
 `
 
-// syncBuffer is a bytes.Buffer that the console writes from the tasks'
-// goroutines while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func newCallsRunner(t *testing.T, out *syncBuffer) *Runner {
+func newCallsRunner(t *testing.T, out *syncbuf.Buffer) *Runner {
 	t.Helper()
 	p, _ := project(t, calls)
 	r, err := NewRunner(p, Options{Jobs: 4, Engine: testEngine(t), Stdout: out, Stderr: out})
@@ -67,7 +48,7 @@ func statusOf(sum Summary, task string) Status {
 // call only. A later call of the same Runner runs an independent task, and
 // runs again a task that the failed call stopped before it started.
 func TestFailureDoesNotStopLaterRuns(t *testing.T) {
-	r := newCallsRunner(t, &syncBuffer{})
+	r := newCallsRunner(t, &syncbuf.Buffer{})
 	sum, err := r.Run(context.Background(), "bad", "late")
 	var fe *FailedError
 	if !errors.As(err, &fe) || statusOf(sum, "bad") != Failed || statusOf(sum, "late") != NotRun {
@@ -85,7 +66,7 @@ func TestFailureDoesNotStopLaterRuns(t *testing.T) {
 // them) share a task, which runs once; a failure in one call does not stop
 // the shared task that the other call still waits for.
 func TestOverlappingRunsShareTasks(t *testing.T) {
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	r := newCallsRunner(t, out)
 	type ran struct {
 		sum Summary

@@ -1,11 +1,12 @@
 package tasks
 
 import (
+	"github.com/wasmtasks/wasmtasks/internal/syncbuf"
+
 	"bytes"
 	"context"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -137,7 +138,7 @@ func TestLiveLine(t *testing.T) {
 // TestCompileReminder: without a terminal, a long compile says every so
 // often that it is still going, and how long so far; never after it ended.
 func TestCompileReminder(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	c := &console{stdout: &out, stderr: &out, mode: Prefixed}
 	p := newProgress(c, false, "/project")
 	p.every = time.Millisecond
@@ -170,22 +171,4 @@ func TestCompileReminder(t *testing.T) {
 	if len(lines) < 3 || strings.Join(lines[:3], "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant the lines\n%s", text, strings.Join(want, "\n"))
 	}
-}
-
-// lockedBuffer is written by the reminder's goroutine while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -1,12 +1,12 @@
 package wasmtasks_test
 
 import (
-	"bytes"
+	"github.com/wasmtasks/wasmtasks/internal/syncbuf"
+
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -84,7 +84,7 @@ func frontEnd(t *testing.T, dir, bin string, args []string, interrupt bool) ran 
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -98,22 +98,4 @@ func frontEnd(t *testing.T, dir, bin string, args []string, interrupt bool) ran 
 	}
 	cmd.Wait()
 	return ran{out.String(), cmd.ProcessState.ExitCode()}
-}
-
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
