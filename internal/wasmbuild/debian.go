@@ -8,11 +8,11 @@ import (
 	"strings"
 )
 
-// EnsureDebian installs the Debian packages that compile C to WASI when
-// they are missing and this process can (it runs as root and apt-get
-// exists), otherwise it returns an error giving the exact command to run;
-// then it unpacks, without installing, the packages the tests need
-// ([EnsureTestPackages]).
+// EnsureDebian installs the Debian packages that compile C to WASI and the
+// libraries of the test servers ([TestLibraries]) when they are missing and
+// this process can (it runs as root and apt-get exists), otherwise it
+// returns an error giving the exact command to run; then it unpacks,
+// without installing, the packages the tests need ([EnsureTestPackages]).
 func EnsureDebian(log io.Writer) error {
 	if err := ensureInstalled(log); err != nil {
 		return err
@@ -21,7 +21,7 @@ func EnsureDebian(log io.Writer) error {
 }
 
 func ensureInstalled(log io.Writer) error {
-	missing := missingDebian(strings.Fields(DebianPackages))
+	missing := missingDebian(strings.Fields(DebianPackages + " " + TestLibraries))
 	if len(missing) == 0 {
 		return nil
 	}

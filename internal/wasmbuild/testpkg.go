@@ -13,10 +13,17 @@ import (
 
 // TestPackages are the Debian packages whose programs the tests start:
 // docker-registry is the real OCI registry that internal/testregistry
-// runs on loopback. They are not installed: installing docker-registry on
-// a machine with systemd enables a service that listens on :5000 on every
-// interface. [EnsureTestPackages] unpacks them into a cache folder instead.
-const TestPackages = "docker-registry"
+// runs on loopback, and nginx (built with http_dav_module) the real Bazel
+// HTTP cache that internal/testcache runs. They are not installed:
+// installing either on a machine with systemd enables a service that
+// listens on every interface. [EnsureTestPackages] unpacks them into a
+// cache folder instead.
+const TestPackages = "docker-registry nginx"
+
+// TestLibraries are the shared libraries the unpacked nginx links against
+// (its package's Depends, less what a Debian system always has): they are
+// installed like [DebianPackages], since unpacking cannot provide them.
+const TestLibraries = "libcrypt1 libpcre2-8-0 libssl3 zlib1g"
 
 // TestPackageDir is the folder into which the Debian package name is
 // unpacked (its files under their paths, like usr/bin/…): the user cache
