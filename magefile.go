@@ -42,7 +42,7 @@ func Examples() error {
 // testdata); then the binding's and runner's tests again with a garbage
 // collection at every use of a C pointer (the wasmtasks_gcdebug tag), and a
 // short fuzzing of the task-file parser, variable expansion, archive
-// unpacking and the program loader.
+// unpacking, the program loader and the remote cache's ActionResult decoder.
 func Test() error {
 	mg.Deps(Deps)
 	if err := crossVet(); err != nil {
@@ -58,6 +58,7 @@ func Test() error {
 		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzExpand", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./tasks", "-run", "^$", "-fuzz", "FuzzGlob", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./source", "-run", "^$", "-fuzz", "FuzzUnpack", "-fuzztime", "50000x", "-fuzzminimizetime", "1x"},
+		{"test", "./remotecache", "-run", "^$", "-fuzz", "FuzzActionResult", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of
 		// times; without this limit the short run does little else.
 		{"test", "./runner", "-run", "^$", "-fuzz", "FuzzLoad", "-fuzztime", "60000x", "-fuzzminimizetime", "1x"},

@@ -179,6 +179,9 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// readyPath is what waitReady asks for; [Cache.Log] leaves it out.
+const readyPath = "/testcache-ready"
+
 // waitReady polls the server until it answers anything, or it exits.
 func (c *Cache) waitReady() error {
 	deadline := time.Now().Add(30 * time.Second)
@@ -188,7 +191,7 @@ func (c *Cache) waitReady() error {
 			return errors.New("nginx exited before it answered")
 		default:
 		}
-		resp, err := http.Get("http://" + c.Host + "/")
+		resp, err := http.Get("http://" + c.Host + readyPath)
 		if err == nil {
 			resp.Body.Close()
 			return nil
@@ -211,13 +214,19 @@ func (c *Cache) Stop() {
 // far, like "PUT /cache/cas/9f…e1 201".
 func (c *Cache) Log(tb testing.TB) []string {
 	tb.Helper()
+	// nginx logs a request after answering it. It runs one process, so
+	// once it answers this request it has logged every one it answered
+	// before; a stopped server logged them all.
+	if resp, err := http.Get("http://" + c.Host + readyPath); err == nil {
+		resp.Body.Close()
+	}
 	b, err := os.ReadFile(filepath.Join(c.dir, "logs", "access.log"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		tb.Fatal(err)
 	}
 	var lines []string
 	for l := range strings.SplitSeq(string(b), "\n") {
-		if l != "" {
+		if l != "" && !strings.Contains(l, " "+readyPath+" ") {
 			lines = append(lines, l)
 		}
 	}
