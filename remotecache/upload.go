@@ -37,7 +37,7 @@ type uploader struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu     sync.Mutex
+	mu      sync.Mutex
 	bytes   int64 // bytes queued or being sent
 	pending int   // uploads queued or being sent
 	closed  bool
