@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
@@ -53,9 +54,10 @@ type Options struct {
 // digests of the last 1024 program files it read ([Engine.Digest]), so
 // that an unchanged file is not read again. Close it when done.
 type Engine struct {
-	c     *capi.Engine
-	store *store.Store // nil when the store is off or could not be opened
-	log   *slog.Logger
+	c      *capi.Engine
+	store  *store.Store // nil when the store is off or could not be opened
+	log    *slog.Logger
+	shared atomic.Pointer[CodeCache] // see ShareCode
 
 	tickMu  sync.Mutex
 	running int  // guests running now

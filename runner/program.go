@@ -43,6 +43,9 @@ const (
 	Stored
 	// Memory means the engine had already compiled or loaded it.
 	Memory
+	// Remote means the compiled code came from a remote cache, made on
+	// another machine under the same team key (see [CodeCache]).
+	Remote
 )
 
 func (s Source) String() string {
@@ -53,6 +56,8 @@ func (s Source) String() string {
 		return "stored"
 	case Memory:
 		return "memory"
+	case Remote:
+		return "remote"
 	}
 	return "unknown"
 }
@@ -191,6 +196,9 @@ func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest, onCompile fu
 		}
 		e.store.Remove(key)
 	}
+	if p := e.fromShared(kind, key); p != nil {
+		return p, Remote, nil
+	}
 	p, err := e.compile(kind, wasm, onCompile)
 	if err != nil {
 		return nil, Compiled, err
@@ -198,6 +206,7 @@ func (e *Engine) storedOrCompiled(kind Kind, wasm []byte, d digest, onCompile fu
 	// A program that cannot be stored still runs: Put has warned.
 	if code, err := p.c.Serialize(); err == nil {
 		_ = e.store.Put(key, kind.String(), code)
+		e.toShared(kind, key, code)
 	}
 	return p, Compiled, nil
 }

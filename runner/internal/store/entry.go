@@ -196,9 +196,7 @@ func (c *Store) checkCode(key string, s sum, f *os.File, fi fs.FileInfo) error {
 // (in this process or others) only ever see whole files. An error means the
 // entry was not stored; the caller can still run from memory.
 func (c *Store) Put(key, kind string, code []byte) error {
-	h := c.newMAC(key, kind, int64(len(code)))
-	h.Write(code)
-	s := sum{kind: kind, size: int64(len(code)), keyID: c.key.id, mac: h.Sum(nil)}
+	s := c.seal(key, kind, code)
 	err := c.writeFile(c.codePath(key), code)
 	if err == nil {
 		err = c.writeFile(c.sumPath(key), s.encode())

@@ -26,6 +26,7 @@ type storeKey struct {
 	secret []byte
 	id     string // hex of the first 8 bytes of SHA-256(secret)
 	file   string
+	team   bool // named by $WASMTASKS_STORE_KEY_FILE: shared on purpose
 }
 
 func newStoreKey(secret []byte, file string) storeKey {
@@ -58,6 +59,7 @@ func loadKey() (storeKey, error) {
 	if errors.Is(err, fs.ErrNotExist) && os.Getenv(EnvKeyFile) == "" {
 		k, err = createKey(path)
 	}
+	k.team = os.Getenv(EnvKeyFile) != ""
 	return k, err
 }
 
