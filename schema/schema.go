@@ -13,11 +13,12 @@ const Version = 1
 
 // File is a task file that decoded and validated without error.
 type File struct {
-	Version    int          `yaml:"version" required:"true" doc:"The task-file format version; write 1."`
-	Vars       Vars         `yaml:"vars" doc:"Variables for ${NAME} expansion in args, env values and paths. Names not defined here are looked up in the process environment."`
-	CacheDir   HostPath     `yaml:"cache_dir" doc:"Folder of the store of compiled code, relative to the task file. Default: $WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks folder."`
-	Components []*Component `yaml:"components" keyed:"true" doc:"Reusable program definitions, by name."`
-	Tasks      []*Task      `yaml:"tasks" keyed:"true" doc:"Named runs of components, by name."`
+	Version     int          `yaml:"version" required:"true" doc:"The task-file format version; write 1."`
+	Vars        Vars         `yaml:"vars" doc:"Variables for ${NAME} expansion in args, env values and paths. Names not defined here are looked up in the process environment."`
+	CacheDir    HostPath     `yaml:"cache_dir" doc:"Folder of the store of compiled code, relative to the task file. Default: $WASMTASKS_CACHE_DIR, else the user cache folder's wasmtasks folder."`
+	RemoteCache RemoteCache  `yaml:"remote_cache" doc:"A Bazel HTTP remote cache (bazel-remote, nginx with WebDAV, …) that shares compiled code among holders of a team store key: https://cache.example/team, or {url: …, read_only: true} to never write. Credentials come from $WASMTASKS_REMOTE_CACHE_CREDENTIALS or ~/.netrc, never from here. --remote-cache and $WASMTASKS_REMOTE_CACHE override it; --no-remote-cache turns it off."`
+	Components  []*Component `yaml:"components" keyed:"true" doc:"Reusable program definitions, by name."`
+	Tasks       []*Task      `yaml:"tasks" keyed:"true" doc:"Named runs of components, by name."`
 
 	// Path is the task file's path and Dir its folder, which relative paths
 	// in the file are resolved against.
