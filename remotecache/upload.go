@@ -81,7 +81,7 @@ func (u *uploader) add(up upload) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.closed {
-		return fmt.Errorf("upload after Close; dropped")
+		return nil // the run is over: nothing more is shared
 	}
 	if u.bytes+up.size > maxQueuedBytes {
 		return fmt.Errorf("upload queue holds %d MiB already; an upload of %d bytes dropped", u.bytes>>20, up.size)
@@ -125,10 +125,29 @@ func (u *uploader) send(up upload) error {
 	return u.c.put(u.ctx, "ac", up.key, up.result)
 }
 
-// Close waits up to wait (0 means [DefaultDrain]) for the queued uploads,
-// then stops what is left, with a warning. It returns how many uploads
-// were still queued or under way when it gave up. The client sends
-// nothing after Close.
+// Flush waits up to wait (0 means [DefaultDrain]) for the uploads queued
+// so far, and returns how many were still queued or under way when it
+// stopped waiting: at the end of a run, so that what the run made is
+// shared before the process exits.
+func (c *Client) Flush(wait time.Duration) (pending int) {
+	if wait <= 0 {
+		wait = DefaultDrain
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		c.uploads.mu.Lock()
+		pending = c.uploads.pending
+		c.uploads.mu.Unlock()
+		if pending == 0 || time.Now().After(deadline) {
+			return pending
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Close waits up to wait (0 means [DefaultDrain]) for the queued uploads
+// ([Client.Flush]), then stops what is left, with a warning. It returns
+// how many uploads it stopped. The client sends nothing after Close.
 func (c *Client) Close(wait time.Duration) (abandoned int) {
 	u := c.uploads
 	u.mu.Lock()
@@ -137,28 +156,14 @@ func (c *Client) Close(wait time.Duration) (abandoned int) {
 		return 0
 	}
 	u.closed = true
-	close(u.queue)
 	u.mu.Unlock()
-	if wait <= 0 {
-		wait = DefaultDrain
-	}
-	done := make(chan struct{})
-	go func() {
-		u.wg.Wait()
-		close(done)
-	}()
-	defer c.down.Store(true)
-	select {
-	case <-done:
-		u.cancel()
-		return 0
-	case <-time.After(wait):
-	}
-	u.mu.Lock()
-	abandoned = u.pending
-	u.mu.Unlock()
+	abandoned = c.Flush(wait)
+	c.down.Store(true)
 	u.cancel()
-	<-done
-	c.fault(fmt.Errorf("uploads unfinished after %v; %d stopped", wait, abandoned), false)
+	close(u.queue)
+	u.wg.Wait()
+	if abandoned > 0 {
+		c.fault(fmt.Errorf("uploads unfinished after %v; %d stopped", wait, abandoned), false)
+	}
 	return abandoned
 }

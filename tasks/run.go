@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/remotecache"
 	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/source"
@@ -61,6 +62,13 @@ type Options struct {
 	// in the engine's store ([NewFetcher]), with download progress on
 	// Stderr.
 	Sources *source.Fetcher
+	// RemoteCache replaces the task file's remote_cache: URL; RemoteCacheOff
+	// turns the remote cache off; "" keeps the file's. Check a value from
+	// a person with [ParseRemoteCache].
+	RemoteCache string
+	// RemoteCacheReadOnly, if not nil, replaces the task file's
+	// read_only: for the remote cache.
+	RemoteCacheReadOnly *bool
 }
 
 // Runner runs the tasks of a project. Within one Runner each task runs at
@@ -81,9 +89,10 @@ type Runner struct {
 	outputs   outputLocks   // one task at a time writes an output file
 	strays    sweeper       // output folders cleared of dead writers' files
 
-	compiling  sync.WaitGroup // programs being compiled ahead of their tasks
-	compileSem chan struct{}  // bounds them (compileSlots)
-	budget     *budget        // nil: no memory budget
+	remote     *remotecache.Client // nil: no remote cache
+	compiling  sync.WaitGroup      // programs being compiled ahead of their tasks
+	compileSem chan struct{}       // bounds them (compileSlots)
+	budget     *budget             // nil: no memory budget
 
 	mu    sync.Mutex
 	nodes map[string]*node
@@ -171,6 +180,13 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		r.Close()
 		return nil, err
 	}
+	if r.remote, err = p.remoteCache(opts, opts.Logger); err != nil {
+		r.Close()
+		return nil, err
+	}
+	if r.remote != nil {
+		r.engine.ShareCode(sharedCode{r.remote})
+	}
 	return r, nil
 }
 
@@ -197,6 +213,10 @@ func (r *Runner) Close() error {
 	}
 	r.mu.Unlock()
 	r.compiling.Wait()
+	if r.remote != nil {
+		r.engine.ShareCode(nil)
+		r.remote.Close(remotecache.DefaultDrain)
+	}
 	if r.ownEngine {
 		return r.engine.Close()
 	}
@@ -234,6 +254,10 @@ func (r *Runner) Run(ctx context.Context, names ...string) (Summary, error) {
 	}
 	if err := r.state.flush(); err != nil {
 		r.console.printf("wasmtasks: warning: could not record the run for up-to-date checks: %v\n", err)
+	}
+	if r.remote != nil && ctx.Err() == nil {
+		// What the run made is shared before the process exits.
+		r.remote.Flush(remotecache.DefaultDrain)
 	}
 	sum := make(Summary, len(c.nodes))
 	for i, n := range c.nodes {

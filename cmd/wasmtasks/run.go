@@ -79,6 +79,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only the tasks' output and their failures: no progress, and only the failures of the summary")
 	fs.StringVar(&opts.Summary, "summary", "", "end with a `short` summary (counts and failures; the default), full (also a row per task) or failures (the default with --quiet)")
 	fs.BoolVar(&checkRepro, "check-reproducible", false, "after running, run each named task (or every task) twice more into fresh copies of its read-write folders and fail, naming the first differing file and byte, unless every output is the same")
+	var rc remoteCacheFlags
+	rc.register(fs)
 	var budget string
 	fs.StringVar(&budget, "memory-budget", "", "start tasks only while the sum of their `SIZE` limits (memory:) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
 	if done, err := parseFlags(fs, args); done {
@@ -87,6 +89,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	var err error
 	if opts.MemoryBudget, err = parseBudget(budget); err != nil {
 		return usageError(err.Error())
+	}
+	if err := rc.apply(&opts); err != nil {
+		return err
 	}
 	project, err := loadProject(pf.file)
 	if err != nil {

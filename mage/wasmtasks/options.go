@@ -23,8 +23,10 @@ import (
 // For one run, environment variables override them (an empty one counts
 // as unset): WASMTASKS_JOBS (a number of at least 1), WASMTASKS_FORCE,
 // WASMTASKS_KEEP_GOING and WASMTASKS_QUIET (true or false, 1 or 0),
-// WASMTASKS_OUTPUT (prefixed, grouped or interleaved) and
-// WASMTASKS_SUMMARY (short, full or failures), as in
+// WASMTASKS_OUTPUT (prefixed, grouped or interleaved),
+// WASMTASKS_SUMMARY (short, full or failures), WASMTASKS_REMOTE_CACHE
+// (a Bazel HTTP cache URL, or off) and WASMTASKS_REMOTE_CACHE_READ_ONLY
+// (true or false), as in
 //
 //	WASMTASKS_FORCE=1 WASMTASKS_JOBS=1 mage run:all
 //
@@ -51,6 +53,18 @@ var envOptions = []struct {
 	{"WASMTASKS_QUIET", boolOption(func(o *tasks.Options) *bool { return &o.Quiet })},
 	{"WASMTASKS_OUTPUT", oneOf(func(o *tasks.Options) *string { return &o.Output }, tasks.Prefixed, tasks.Grouped, tasks.Interleaved)},
 	{"WASMTASKS_SUMMARY", oneOf(func(o *tasks.Options) *string { return &o.Summary }, tasks.SummaryShort, tasks.SummaryFull, tasks.SummaryFailures)},
+	{tasks.EnvRemoteCache, func(o *tasks.Options, v string) error {
+		if err := tasks.ParseRemoteCache(v); err != nil {
+			return fmt.Errorf("want off or a cache URL: %w", err)
+		}
+		o.RemoteCache = v
+		return nil
+	}},
+	{tasks.EnvRemoteCacheReadOnly, func(o *tasks.Options, v string) error {
+		b, err := tasks.ParseReadOnly(v)
+		o.RemoteCacheReadOnly = &b
+		return err
+	}},
 }
 
 func boolOption(field func(*tasks.Options) *bool) func(*tasks.Options, string) error {
