@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/wasmtasks/wasmtasks/remotecache"
+	"github.com/wasmtasks/wasmtasks/runner"
 )
 
 // The remote cache's settings outside the task file: the one definition
@@ -100,4 +101,28 @@ func (s sharedCode) GetCode(key string) []byte {
 func (s sharedCode) PutCode(key string, blob []byte) {
 	d := remotecache.DigestOf(blob)
 	s.c.Upload(codeAction(key), &remotecache.ActionResult{OutputFiles: []remotecache.OutputFile{{Path: codeFile, Digest: d}}}, blob)
+}
+
+// ShareCode connects eng to the remote cache that o (RemoteCache,
+// RemoteCacheReadOnly, Logger) and the task file choose, for compiled
+// code only: for front ends that compile without running tasks, like
+// `wasmtasks compile`. The returned func waits a bounded time for the
+// uploads and disconnects; call it when done. [NewRunner] does the same
+// for its runs.
+func (p *Project) ShareCode(eng *runner.Engine, o Options) (done func(), err error) {
+	c, err := p.remoteCache(o, o.Logger)
+	if err != nil || c == nil {
+		return func() {}, err
+	}
+	return connect(eng, c), nil
+}
+
+// connect makes eng share compiled code through c, and returns the func
+// that waits a bounded time for c's uploads and disconnects.
+func connect(eng *runner.Engine, c *remotecache.Client) (disconnect func()) {
+	eng.ShareCode(sharedCode{c})
+	return func() {
+		eng.ShareCode(nil)
+		c.Close(remotecache.DefaultDrain)
+	}
 }

@@ -90,6 +90,7 @@ type Runner struct {
 	strays    sweeper       // output folders cleared of dead writers' files
 
 	remote     *remotecache.Client // nil: no remote cache
+	disconnect func()              // ends the engine's use of remote
 	compiling  sync.WaitGroup      // programs being compiled ahead of their tasks
 	compileSem chan struct{}       // bounds them (compileSlots)
 	budget     *budget             // nil: no memory budget
@@ -185,7 +186,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		return nil, err
 	}
 	if r.remote != nil {
-		r.engine.ShareCode(sharedCode{r.remote})
+		r.disconnect = connect(r.engine, r.remote)
 	}
 	return r, nil
 }
@@ -213,9 +214,8 @@ func (r *Runner) Close() error {
 	}
 	r.mu.Unlock()
 	r.compiling.Wait()
-	if r.remote != nil {
-		r.engine.ShareCode(nil)
-		r.remote.Close(remotecache.DefaultDrain)
+	if r.disconnect != nil {
+		r.disconnect()
 	}
 	if r.ownEngine {
 		return r.engine.Close()

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/wasmtasks/wasmtasks/internal/exitcode"
-
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +8,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/wasmtasks/wasmtasks/internal/clilog"
+	"github.com/wasmtasks/wasmtasks/internal/exitcode"
 	"github.com/wasmtasks/wasmtasks/source"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
@@ -17,7 +17,9 @@ import (
 const compileUsage = `Usage: wasmtasks compile [-f FILE] [--cache-dir DIR]
 
 Compiles every program the task file names into the store of compiled code,
-so that the next run starts in milliseconds: for warming a CI cache.
+so that the next run starts in milliseconds: for warming a CI cache. With
+a remote cache and a team store key, code compiled elsewhere is taken from
+the cache, and code compiled here is shared through it.
 Programs from go:, url: and oci: are obtained first, checked against
 wasmtasks.lock, and pinned there when the lock lacks them (as 'fetch').
 
@@ -39,13 +41,19 @@ Flags:
 // compileCmd is compile and fetch: obtain every program, then compile it.
 func compileCmd(name, usage string, args []string, stdout, stderr io.Writer) error {
 	var pf projectFlags
+	var rc remoteCacheFlags
 	fs := newFlagSet(name, usage, stderr)
 	pf.register(fs)
+	rc.register(fs)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError(name + " takes no arguments")
+	}
+	opts := tasks.Options{Logger: clilog.New(stderr, "wasmtasks")}
+	if err := rc.apply(&opts); err != nil {
+		return err
 	}
 	project, err := loadProject(pf.file)
 	if err != nil {
@@ -56,6 +64,11 @@ func compileCmd(name, usage string, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer eng.Close()
+	unshare, err := project.ShareCode(eng, opts)
+	if err != nil {
+		return err
+	}
+	defer unshare()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err = project.Resolve(ctx, tasks.ResolveOptions{Mode: tasks.LockAdd, Digest: eng.Digest, StoreDir: eng.StoreDir(), Progress: stderr})

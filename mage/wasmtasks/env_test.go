@@ -30,3 +30,24 @@ func TestEnvOverrides(t *testing.T) {
 		t.Errorf("a bad WASMTASKS_KEEP_GOING: %v, want a *tasks.UsageError", err)
 	}
 }
+
+// TestEnvRemoteCache: the remote cache's variables override the
+// magefile's options, with the values `wasmtasks run` takes.
+func TestEnvRemoteCache(t *testing.T) {
+	t.Setenv(tasks.EnvRemoteCache, "https://cache.example/team")
+	t.Setenv(tasks.EnvRemoteCacheReadOnly, "1")
+	got, err := withEnv(tasks.Options{RemoteCache: "http://127.0.0.1:1"})
+	if err != nil || got.RemoteCache != "https://cache.example/team" || got.RemoteCacheReadOnly == nil || !*got.RemoteCacheReadOnly {
+		t.Fatalf("withEnv = %+v, %v", got, err)
+	}
+	for name, v := range map[string]string{tasks.EnvRemoteCache: "cache.example", tasks.EnvRemoteCacheReadOnly: "perhaps"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, v)
+			_, err := withEnv(tasks.Options{})
+			var ue *tasks.UsageError
+			if !errors.As(err, &ue) {
+				t.Errorf("%s=%q: %v, want a *tasks.UsageError", name, v, err)
+			}
+		})
+	}
+}

@@ -97,6 +97,16 @@ func Fetch(ctx context.Context) error {
 		return err
 	}
 	defer eng.Close()
+	runOpts, err := withEnv(Options)
+	if err != nil {
+		return err
+	}
+	runOpts.Logger = clilog.New(os.Stderr, "wasmtasks")
+	unshare, err := p.ShareCode(eng, runOpts)
+	if err != nil {
+		return err
+	}
+	defer unshare()
 	opts := tasks.ResolveOptions{Mode: tasks.LockAdd, Digest: eng.Digest, StoreDir: eng.StoreDir(), Progress: os.Stderr}
 	if err := p.Resolve(ctx, opts); err != nil {
 		return err
