@@ -36,8 +36,8 @@ import (
 const (
 	// MaxActionResultBytes bounds an action-cache entry.
 	MaxActionResultBytes = 4 << 20
-	// MaxBlobBytes bounds one blob of the CAS.
-	MaxBlobBytes = 4 << 30
+	// MaxBlobBytes bounds one blob of the CAS, which is read into memory.
+	MaxBlobBytes = 1 << 30
 	// DefaultTimeout bounds one request, from dialling to the last byte of
 	// the body, when Config.Timeout is 0.
 	DefaultTimeout = 60 * time.Second
@@ -267,7 +267,13 @@ func (c *Client) do(ctx context.Context, method, kind, hash string, body []byte)
 	if c.user != "" || c.pass != "" {
 		req.SetBasicAuth(c.user, c.pass)
 	}
-	return c.http.Do(req)
+	resp, err := c.http.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// The warning names the cache once already: say what failed.
+		err = fmt.Errorf("%s %s/%s: %w", method, kind, hash, ue.Err)
+	}
+	return resp, err
 }
 
 // statusError is an unexpected status in answer to a request.

@@ -29,13 +29,7 @@ import (
 
 // Binary returns the nginx program of the Debian package nginx, unpacked
 // by `go tool mage deps` into [wasmbuild.TestPackageDir].
-func Binary() (string, error) {
-	dir, err := wasmbuild.TestPackageDir("nginx")
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "usr", "sbin", "nginx"), nil
-}
+func Binary() (string, error) { return wasmbuild.TestProgram("nginx", "usr/sbin/nginx") }
 
 // The account a cache started with [Options.Auth] accepts (HTTP basic
 // auth).
@@ -73,11 +67,8 @@ func Start(tb testing.TB) *Cache { return StartWith(tb, Options{}) }
 func StartWith(tb testing.TB, opts Options) *Cache {
 	tb.Helper()
 	bin, err := Binary()
-	if err == nil {
-		_, err = os.Stat(bin)
-	}
 	if err != nil {
-		tb.Fatalf("testcache: %v; unpack the Debian package nginx with `go tool mage deps`", err)
+		tb.Fatalf("testcache: %v", err)
 	}
 	dir := tb.TempDir()
 	for _, sub := range []string{"data/cache", "tmp", "logs"} {

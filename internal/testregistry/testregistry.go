@@ -26,11 +26,7 @@ import (
 // docker-registry, unpacked by `go tool mage deps` into
 // [wasmbuild.TestPackageDir].
 func Binary() (string, error) {
-	dir, err := wasmbuild.TestPackageDir("docker-registry")
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "usr", "bin", "docker-registry"), nil
+	return wasmbuild.TestProgram("docker-registry", "usr/bin/docker-registry")
 }
 
 // The account a registry started by [StartAuth] accepts. Hash is User's
@@ -71,11 +67,8 @@ func StartAuth(tb testing.TB) *Registry {
 func start(tb testing.TB, withAuth bool) *Registry {
 	tb.Helper()
 	bin, err := Binary()
-	if err == nil {
-		_, err = os.Stat(bin)
-	}
 	if err != nil {
-		tb.Fatalf("testregistry: %v; unpack the Debian package docker-registry with `go tool mage deps`", err)
+		tb.Fatalf("testregistry: %v", err)
 	}
 	dir := tb.TempDir()
 	config := filepath.Join(dir, "config.yml")

@@ -108,3 +108,18 @@ func downloadDeb(dir, name string) (string, error) {
 	}
 	return debs[0], nil
 }
+
+// TestProgram returns the program at rel (slash-separated, like
+// usr/sbin/nginx) in the unpacked Debian package name, or an error that
+// says how to unpack it when it is missing.
+func TestProgram(name, rel string) (string, error) {
+	dir, err := TestPackageDir(name)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, filepath.FromSlash(rel))
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("%w; unpack the Debian package %s with `go tool mage deps`", err, name)
+	}
+	return path, nil
+}
