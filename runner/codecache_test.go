@@ -121,3 +121,25 @@ func TestSharedCodeNeedsTeamKey(t *testing.T) {
 		t.Fatalf("%v; the cache was asked %d times and given %d blobs; want neither", res.Source, cache.gets, cache.puts)
 	}
 }
+
+// TestPreparedSourceReported proves the first run of a program that
+// Prepare loaded ahead reports where its code came from (compiled here,
+// or remote), and later runs memory: a summary of a run whose programs
+// were compiled in parallel still says it.
+func TestPreparedSourceReported(t *testing.T) {
+	teamKey(t)
+	path := testprog.Component(t, "probe")
+	cache := &mapCache{blobs: map[string][]byte{}}
+	for _, want := range []Source{Compiled, Remote} {
+		eng, n := sharingEngine(t, cache, nil)
+		if err := eng.Prepare(context.Background(), path); err != nil {
+			t.Fatal(err)
+		}
+		if res := runCounted(t, eng, path, n); res.Source != want {
+			t.Errorf("first run after Prepare: %v, want %v", res.Source, want)
+		}
+		if res := runCounted(t, eng, path, n); res.Source != Memory {
+			t.Errorf("second run: %v, want memory", res.Source)
+		}
+	}
+}

@@ -23,7 +23,7 @@ func (e *Engine) Prepare(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("runner: %w", err)
 	}
-	if _, _, err := e.load(ctx, wasm, digest(sha256.Sum256(wasm)), nil); err != nil {
+	if _, _, err := e.loadFor(ctx, wasm, digest(sha256.Sum256(wasm)), nil, true); err != nil {
 		return fmt.Errorf("runner: %q: %w", path, err)
 	}
 	return nil

@@ -81,6 +81,12 @@ type loadFlight struct {
 
 	size    int       // bytes of the program
 	started time.Time // when the load began
+
+	// ahead is set for a flight that Prepare started, before any run
+	// wanted the program; the first run to join it then reports src,
+	// not Memory, so that a summary still says where the code came
+	// from. claimed is set once a run has. Both guarded by progMu.
+	ahead, claimed bool
 }
 
 // ErrNotWasm is wrapped by the error for bytes that are not a WebAssembly
@@ -117,6 +123,12 @@ func kindOf(wasm []byte) (Kind, error) {
 // store. onCompile, if not nil, hears of a compile that this call starts
 // (see [Cmd.OnCompile]).
 func (e *Engine) load(ctx context.Context, wasm []byte, key digest, onCompile func(int64) func()) (*program, Source, error) {
+	return e.loadFor(ctx, wasm, key, onCompile, false)
+}
+
+// loadFor is load; ahead says the program is loaded ahead of the runs
+// that will want it (see [loadFlight]).
+func (e *Engine) loadFor(ctx context.Context, wasm []byte, key digest, onCompile func(int64) func(), ahead bool) (*program, Source, error) {
 	kind, err := kindOf(wasm)
 	if err != nil {
 		return nil, SourceUnknown, err
@@ -124,7 +136,7 @@ func (e *Engine) load(ctx context.Context, wasm []byte, key digest, onCompile fu
 	e.progMu.Lock()
 	f, joined := e.programs[key]
 	if !joined {
-		f = &loadFlight{done: make(chan struct{}), size: len(wasm), started: time.Now()}
+		f = &loadFlight{done: make(chan struct{}), size: len(wasm), started: time.Now(), ahead: ahead}
 		e.programs[key] = f
 		e.hold()
 		go func() {
@@ -143,9 +155,22 @@ func (e *Engine) load(ctx context.Context, wasm []byte, key digest, onCompile fu
 		}
 	}
 	if joined {
-		return f.prog, Memory, f.err
+		return f.prog, e.joinedSource(f, ahead), f.err
 	}
 	return f.prog, f.src, f.err
+}
+
+// joinedSource is the source a load that joined the flight f reports:
+// Memory, but where the code came from for the first run that joins a
+// flight started ahead of it.
+func (e *Engine) joinedSource(f *loadFlight, ahead bool) Source {
+	e.progMu.Lock()
+	defer e.progMu.Unlock()
+	if f.ahead && !f.claimed && !ahead {
+		f.claimed = true
+		return f.src
+	}
+	return Memory
 }
 
 // fly checks, loads or compiles the program of the flight f and lands it.
