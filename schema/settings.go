@@ -1,6 +1,9 @@
 package schema
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
 // Settings are what a program runs with. A component gives them to every
 // task that runs it, and a task adds to or replaces them: each field is a
@@ -55,21 +58,34 @@ var mergeDocs = map[string]string{
 func (s Settings) Merge(over Settings) Settings {
 	out := reflect.ValueOf(&s).Elem()
 	ov := reflect.ValueOf(over)
-	for i := range out.NumField() {
+	for i, appends := range mergeRules() {
 		f, o := out.Field(i), ov.Field(i)
-		switch rule := out.Type().Field(i).Tag.Get("merge"); rule {
-		case "append":
+		switch {
+		case appends:
 			f.Set(join(f, o))
-		case "override":
-			if !o.IsZero() {
-				f.Set(o)
-			}
-		default:
-			panic("schema: Settings." + out.Type().Field(i).Name + " has no merge rule")
+		case !o.IsZero():
+			f.Set(o)
 		}
 	}
 	return s
 }
+
+// mergeRules says for each field of Settings whether it appends (else it
+// overrides), read from the merge tags once: Merge runs for every task.
+var mergeRules = sync.OnceValue(func() []bool {
+	t := reflect.TypeFor[Settings]()
+	rules := make([]bool, t.NumField())
+	for i := range rules {
+		switch rule := t.Field(i).Tag.Get("merge"); rule {
+		case "append":
+			rules[i] = true
+		case "override":
+		default:
+			panic("schema: Settings." + t.Field(i).Name + " has no merge rule")
+		}
+	}
+	return rules
+})
 
 // join appends lists and ors flags, field by field through structs.
 func join(a, b reflect.Value) reflect.Value {
