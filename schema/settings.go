@@ -91,11 +91,22 @@ var mergeRules = sync.OnceValue(func() []bool {
 func join(a, b reflect.Value) reflect.Value {
 	switch a.Kind() {
 	case reflect.Slice:
+		// Most tasks add nothing to most lists: share the one list then,
+		// clipped so that appending to the result copies.
+		switch {
+		case b.Len() == 0:
+			return a.Slice3(0, a.Len(), a.Len())
+		case a.Len() == 0:
+			return b.Slice3(0, b.Len(), b.Len())
+		}
 		out := reflect.MakeSlice(a.Type(), 0, a.Len()+b.Len())
 		return reflect.AppendSlice(reflect.AppendSlice(out, a), b)
 	case reflect.Bool:
 		return reflect.ValueOf(a.Bool() || b.Bool()).Convert(a.Type())
 	case reflect.Struct:
+		if b.IsZero() {
+			return a
+		}
 		out := reflect.New(a.Type()).Elem()
 		for i := range a.NumField() {
 			out.Field(i).Set(join(a.Field(i), b.Field(i)))
