@@ -1,0 +1,91 @@
+package runner
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/wasmtasks/wasmtasks/internal/testprog"
+)
+
+// BenchmarkPerTask measures one run of the C hello program whose compiled
+// code the engine holds already (the per-task cost inside one process),
+// next to the floor measured in the same run: the wasmtime-go API running
+// the same compiled module, a store per run, as the bench harness's floor
+// does. Compare the ratios, not the absolute times:
+//
+//	go test ./runner -run '^$' -bench PerTask -benchtime 2000x -count 5
+func BenchmarkPerTask(b *testing.B) {
+	module, component := testprog.Module(b, "probe"), testprog.Component(b, "probe")
+	b.Run("floor", func(b *testing.B) { benchLoop(b, floorRunner(b, module)) })
+	for _, c := range []struct {
+		name, path string
+		out        io.Writer
+	}{
+		{"module", module, nil},
+		{"module-writer", module, io.Discard},
+		{"component", component, nil},
+		{"component-writer", component, io.Discard},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			eng := benchEngine(b)
+			ctx := context.Background()
+			benchLoop(b, func() error {
+				cmd := eng.Command(c.path)
+				cmd.Stdout, cmd.Stderr = c.out, c.out
+				_, err := cmd.Run(ctx)
+				return err
+			})
+		})
+	}
+}
+
+// benchLoop runs f once to warm up, then b.N times.
+func benchLoop(b *testing.B, f func() error) {
+	if err := f(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// floorRunner instantiates and runs the module with the wasmtime-go API:
+// the same wasmtime and engine settings, nothing around them.
+func floorRunner(b *testing.B, path string) func() error {
+	cfg := wasmtime.NewConfig()
+	cfg.SetEpochInterruption(true)
+	engine := wasmtime.NewEngineWithConfig(cfg)
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	module, err := wasmtime.NewModule(engine, wasm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	linker := wasmtime.NewLinker(engine)
+	if err := linker.DefineWasi(); err != nil {
+		b.Fatal(err)
+	}
+	return func() error {
+		store := wasmtime.NewStore(engine)
+		defer store.Close()
+		store.SetEpochDeadline(1 << 40)
+		wasi := wasmtime.NewWasiConfig()
+		wasi.SetArgv([]string{"probe"})
+		store.SetWasi(wasi)
+		inst, err := linker.Instantiate(store, module)
+		if err != nil {
+			return err
+		}
+		_, err = inst.GetFunc(store, "_start").Call(store)
+		return err
+	}
+}
