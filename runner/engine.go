@@ -79,7 +79,7 @@ type Engine struct {
 // could write code into, or whose key they could read, is: the error
 // matches [ErrUnsafeStore] and says how to fix it.
 func NewEngine(opts Options) (*Engine, error) {
-	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true})
+	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true}, canPool())
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
