@@ -157,6 +157,8 @@ static size_t wt_layout(char *buf, size_t len) {
           void (*)(wasmtime_pooling_allocation_config_t *, size_t));
   WT_FUNC(wasmtime_pooling_allocation_config_max_memory_size_set,
           void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_total_stacks_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, uint32_t));
   WT_FUNC(wasmtime_pooling_allocation_strategy_set,
           void (*)(wasm_config_t *, const wasmtime_pooling_allocation_config_t *));
   return n;
