@@ -5,12 +5,10 @@ package runner
 import (
 	"context"
 	"io"
-	"os"
 	"testing"
 
-	"github.com/bytecodealliance/wasmtime-go/v39"
-
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
+	"github.com/wasmtasks/wasmtasks/internal/wtfloor"
 )
 
 // BenchmarkPerTask measures one run of the C hello program whose compiled
@@ -58,36 +56,11 @@ func benchLoop(b *testing.B, f func() error) {
 	}
 }
 
-// floorRunner instantiates and runs the module with the wasmtime-go API:
-// the same wasmtime and engine settings, nothing around them.
+// floorRunner is the floor's run of the module at path.
 func floorRunner(b *testing.B, path string) func() error {
-	cfg := wasmtime.NewConfig()
-	cfg.SetEpochInterruption(true)
-	engine := wasmtime.NewEngineWithConfig(cfg)
-	wasm, err := os.ReadFile(path)
+	run, err := wtfloor.Runner(path, "probe")
 	if err != nil {
 		b.Fatal(err)
 	}
-	module, err := wasmtime.NewModule(engine, wasm)
-	if err != nil {
-		b.Fatal(err)
-	}
-	linker := wasmtime.NewLinker(engine)
-	if err := linker.DefineWasi(); err != nil {
-		b.Fatal(err)
-	}
-	return func() error {
-		store := wasmtime.NewStore(engine)
-		defer store.Close()
-		store.SetEpochDeadline(1 << 40)
-		wasi := wasmtime.NewWasiConfig()
-		wasi.SetArgv([]string{"probe"})
-		store.SetWasi(wasi)
-		inst, err := linker.Instantiate(store, module)
-		if err != nil {
-			return err
-		}
-		_, err = inst.GetFunc(store, "_start").Call(store)
-		return err
-	}
+	return run
 }
