@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/capi"
@@ -53,9 +54,15 @@ type Options struct {
 // digests of the last 1024 program files it read ([Engine.Digest]), so
 // that an unchanged file is not read again. Close it when done.
 type Engine struct {
-	c     *capi.Engine
-	store *store.Store // nil when the store is off or could not be opened
-	log   *slog.Logger
+	c      *capi.Engine
+	pooled bool // c takes instances from the pooling allocator
+	// spare maps instances on demand, for the programs that a pooled c
+	// refuses (spare.go); nil until one needs it.
+	spare    atomic.Pointer[capi.Engine]
+	spareMu  sync.Mutex
+	spareErr error
+	store    *store.Store // nil when the store is off or could not be opened
+	log      *slog.Logger
 
 	tickMu  sync.Mutex
 	running int  // guests running now
@@ -79,11 +86,12 @@ type Engine struct {
 // could write code into, or whose key they could read, is: the error
 // matches [ErrUnsafeStore] and says how to fix it.
 func NewEngine(opts Options) (*Engine, error) {
-	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true})
+	pooled := canPool()
+	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true}, pooled)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	e := &Engine{c: c, log: opts.Logger, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
+	e := &Engine{c: c, pooled: pooled, log: opts.Logger, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -134,6 +142,9 @@ func (e *Engine) freeNow() {
 	e.closed = true
 	e.tickMu.Unlock()
 	e.c.Close()
+	if spare := e.spare.Load(); spare != nil {
+		spare.Close()
+	}
 }
 
 // guestStarted makes sure the epoch ticker runs while a guest runs; the
@@ -164,6 +175,9 @@ func (e *Engine) tickEpochs() {
 	idle := 0
 	for range t.C {
 		e.c.IncrementEpoch()
+		if spare := e.spare.Load(); spare != nil {
+			spare.IncrementEpoch()
+		}
 		e.tickMu.Lock()
 		if e.running > 0 {
 			idle = 0
