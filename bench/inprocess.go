@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bytecodealliance/wasmtime-go/v39"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
+	"github.com/wasmtasks/wasmtasks/internal/wtfloor"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
 
@@ -53,7 +53,7 @@ func (b *bench) inProcess() (string, error) {
 			return err
 		}
 	}
-	floor, err := wasmtimeGoRunner(p.cModule)
+	floor, err := wtfloor.Runner(p.cModule, "hello")
 	if err != nil {
 		return "", err
 	}
@@ -89,40 +89,6 @@ func (b *bench) inProcess() (string, error) {
 		fmt.Fprintf(&s, "| %s | %s | %s | %s | %s |\n", r.runtime, r.program, ms(st.median()), st.span(), vs)
 	}
 	return s.String(), nil
-}
-
-// wasmtimeGoRunner instantiates and runs the module with the wasmtime-go
-// API, a store per run, as wasmtasks does.
-func wasmtimeGoRunner(path string) (func() error, error) {
-	cfg := wasmtime.NewConfig()
-	cfg.SetEpochInterruption(true)
-	engine := wasmtime.NewEngineWithConfig(cfg)
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	module, err := wasmtime.NewModule(engine, wasm)
-	if err != nil {
-		return nil, err
-	}
-	linker := wasmtime.NewLinker(engine)
-	if err := linker.DefineWasi(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		store := wasmtime.NewStore(engine)
-		defer store.Close()
-		store.SetEpochDeadline(1 << 40)
-		wasi := wasmtime.NewWasiConfig()
-		wasi.SetArgv([]string{"hello"})
-		store.SetWasi(wasi)
-		inst, err := linker.Instantiate(store, module)
-		if err != nil {
-			return err
-		}
-		_, err = inst.GetFunc(store, "_start").Call(store)
-		return err
-	}, nil
 }
 
 // wazeroRunner instantiates and runs the compiled module with wazero.

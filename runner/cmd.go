@@ -284,7 +284,7 @@ type guest struct {
 
 // newGuest makes the store and the WASI context of a run.
 func (c *Cmd) newGuest(ctx context.Context, prog *program) (*guest, error) {
-	g := &guest{store: c.engine.c.NewSandbox()}
+	g := &guest{store: prog.eng.NewSandbox()}
 	wasi, st, err := c.wasiConfig(ctx)
 	g.streams = st
 	if err != nil {

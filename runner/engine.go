@@ -55,9 +55,15 @@ type Options struct {
 // that an unchanged file is not read again. Close it when done.
 type Engine struct {
 	c      *capi.Engine
-	store  *store.Store // nil when the store is off or could not be opened
-	log    *slog.Logger
-	shared atomic.Pointer[CodeCache] // see ShareCode
+	pooled bool // c takes instances from the pooling allocator
+	// spare maps instances on demand, for the programs that a pooled c
+	// refuses (spare.go); nil until one needs it.
+	spare    atomic.Pointer[capi.Engine]
+	spareMu  sync.Mutex
+	spareErr error
+	store    *store.Store // nil when the store is off or could not be opened
+	log      *slog.Logger
+	shared   atomic.Pointer[CodeCache] // see ShareCode
 
 	tickMu  sync.Mutex
 	running int  // guests running now
@@ -81,11 +87,12 @@ type Engine struct {
 // could write code into, or whose key they could read, is: the error
 // matches [ErrUnsafeStore] and says how to fix it.
 func NewEngine(opts Options) (*Engine, error) {
-	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true})
+	pooled := canPool()
+	c, err := capi.NewEngine(capi.Settings{EpochInterruption: true}, pooled)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	e := &Engine{c: c, log: opts.Logger, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
+	e := &Engine{c: c, pooled: pooled, log: opts.Logger, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -136,6 +143,9 @@ func (e *Engine) freeNow() {
 	e.closed = true
 	e.tickMu.Unlock()
 	e.c.Close()
+	if spare := e.spare.Load(); spare != nil {
+		spare.Close()
+	}
 }
 
 // guestStarted makes sure the epoch ticker runs while a guest runs; the
@@ -166,6 +176,9 @@ func (e *Engine) tickEpochs() {
 	idle := 0
 	for range t.C {
 		e.c.IncrementEpoch()
+		if spare := e.spare.Load(); spare != nil {
+			spare.IncrementEpoch()
+		}
 		e.tickMu.Lock()
 		if e.running > 0 {
 			idle = 0

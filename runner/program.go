@@ -67,6 +67,7 @@ type digest [sha256.Size]byte
 // program is compiled code held by the engine.
 type program struct {
 	c     *capi.Program
+	eng   *capi.Engine // the engine that made c, on which it runs
 	kind  Kind
 	shape shape // what the memory limit is divided among
 }
@@ -244,12 +245,14 @@ func (e *Engine) deserialize(kind Kind, key string, ent *store.Entry) *program {
 	if ent.Kind != kind.String() {
 		return nil
 	}
-	p, err := e.c.DeserializeFile(capi.Kind(kind), ent.Path())
+	p, eng, err := e.onEngine(func(c *capi.Engine) (*capi.Program, error) {
+		return c.DeserializeFile(capi.Kind(kind), ent.Path())
+	})
 	if err != nil {
 		e.log.Warn(fmt.Sprintf("store: removed an entry this engine cannot load (%v); compiling the program again", err), "key", key)
 		return nil
 	}
-	return &program{c: p, kind: kind}
+	return &program{c: p, eng: eng, kind: kind}
 }
 
 // storeKey names a program's compiled code in the store: it covers the
@@ -268,11 +271,13 @@ func (e *Engine) compile(kind Kind, wasm []byte, onCompile func(int64) func()) (
 			defer done()
 		}
 	}
-	p, err := e.c.Compile(capi.Kind(kind), wasm)
+	p, eng, err := e.onEngine(func(c *capi.Engine) (*capi.Program, error) {
+		return c.Compile(capi.Kind(kind), wasm)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	return &program{c: p, kind: kind}, nil
+	return &program{c: p, eng: eng, kind: kind}, nil
 }
 
 // Load compiles the program at path, or loads its compiled code from the

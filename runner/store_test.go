@@ -92,7 +92,7 @@ func TestStoreRecoversFromBadEntries(t *testing.T) {
 			// Compiled code from an engine without epoch interruption, stored
 			// under this engine's key with a valid checksum: only wasmtime's own
 			// compatibility check can catch it.
-			other, err := capi.NewEngine(capi.Settings{EpochInterruption: false})
+			other, err := capi.NewEngine(capi.Settings{EpochInterruption: false}, false)
 			if err != nil {
 				t.Fatal(err)
 			}

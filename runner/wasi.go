@@ -41,11 +41,13 @@ func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
 	if w.Env, err = c.withWorkDir(env); err != nil {
 		return nil, st, err
 	}
-	dirs, err := st.preopens(c.Dirs, c.guard(), c.checkStore)
-	if err != nil {
-		return nil, st, err
+	if len(c.Dirs) > 0 {
+		// Resolving the guard's roots walks folders: only runs that open
+		// folders pay for it.
+		if w.Dirs, err = st.preopens(c.Dirs, c.guard(), c.checkStore); err != nil {
+			return nil, st, err
+		}
 	}
-	w.Dirs = dirs
 	w.Fixed = c.Reproducible.fixed()
 	if w.InheritStdout, w.StdoutFile, err = st.output("stdout", c.Stdout, os.Stdout); err != nil {
 		return nil, st, err

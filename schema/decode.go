@@ -218,17 +218,15 @@ func describe(n *yaml.Node) string {
 // unknown keys, duplicate keys and missing required keys are errors. Keys
 // in skip were decoded already.
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bool) {
-	t := v.Type()
-	keys := fieldsOf(t)
-	fields := map[string]field{}
-	names := make([]string, len(keys))
-	for i, f := range keys {
-		fields[f.name], names[i] = f, f.name
+	m := mappingOf(v.Type())
+	if m.pos != nil {
+		if pv := v.FieldByIndex(m.pos); !pv.Interface().(Pos).set() {
+			pv.Set(reflect.ValueOf(posOf(n)))
+		}
 	}
-	if f, ok := t.FieldByName("Pos"); ok && f.Type == reflect.TypeFor[Pos]() && !v.FieldByName("Pos").Interface().(Pos).set() {
-		v.FieldByName("Pos").Set(reflect.ValueOf(posOf(n)))
-	}
-	seen := map[string]*yaml.Node{}
+	// seen is indexed like m.keys: a mapping has few keys, so a slice
+	// costs less than a map for every one decoded.
+	seen := make([]*yaml.Node, len(m.keys))
 	merged := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
@@ -241,20 +239,21 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 			merged = true
 			continue
 		}
-		if prev, dup := seen[key.Value]; dup {
+		at, ok := m.byName[key.Value]
+		if !ok {
+			d.errorf(key, "unknown key %q%s", key.Value, d.suggestOrList(key.Value, m.names))
+			continue
+		}
+		if prev := seen[at]; prev != nil {
 			d.errorf(key, "duplicate key %q (first at line %d); remove one", key.Value, prev.Line)
 			continue
 		}
-		seen[key.Value] = key
-		f, ok := fields[key.Value]
-		if !ok {
-			d.errorf(key, "unknown key %q%s", key.Value, d.suggestOrList(key.Value, names))
-			continue
-		}
+		seen[at] = key
 		if skip[key.Value] {
 			continue
 		}
-		if f.Tag.Get("keyed") == "true" {
+		f := &m.keys[at]
+		if f.keyed {
 			d.decodeKeyed(val, v.FieldByIndex(f.index))
 		} else {
 			d.decodeValue(val, v.FieldByIndex(f.index))
@@ -263,32 +262,33 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, skip map[string]bo
 	if merged {
 		return
 	}
-	for _, f := range keys {
-		if f.Tag.Get("required") == "true" && seen[f.name] == nil {
+	for i, f := range m.keys {
+		if f.required && seen[i] == nil {
 			d.errorf(n, "missing key %q%s", f.name, explain(f.Tag.Get("doc")))
 		}
 	}
-	d.checkOneOf(n, keys, seen)
-	d.checkRequires(v, keys, fields, seen)
+	d.checkOneOf(n, m, seen)
+	d.checkRequires(v, m, seen)
 }
 
 // checkOneOf reports a group of alternative keys (tagged oneof:"GROUP")
 // of which none or more than one was given.
-func (d *decoder) checkOneOf(n *yaml.Node, keys []field, seen map[string]*yaml.Node) {
-	for _, g := range oneOfGroups(keys) {
+func (d *decoder) checkOneOf(n *yaml.Node, m *mapping, seen []*yaml.Node) {
+	for _, g := range m.groups {
 		var given []string
 		for _, k := range g.keys {
-			if seen[k] != nil {
+			if seen[m.byName[k]] != nil {
 				given = append(given, k)
 			}
 		}
-		sort.Slice(given, func(i, j int) bool { return before(seen[given[i]], seen[given[j]]) })
+		node := func(k string) *yaml.Node { return seen[m.byName[k]] }
+		sort.Slice(given, func(i, j int) bool { return before(node(given[i]), node(given[j])) })
 		switch {
 		case len(given) == 0:
 			d.errorf(n, "missing the %s: give one of %s", g.name, quoteAll(g.keys))
 		case len(given) > 1:
 			for _, k := range given[1:] {
-				d.errorf(seen[k], "%q and %q both give the %s; keep one of them", given[0], k, g.name)
+				d.errorf(node(k), "%q and %q both give the %s; keep one of them", given[0], k, g.name)
 			}
 		}
 	}
@@ -297,13 +297,14 @@ func (d *decoder) checkOneOf(n *yaml.Node, keys []field, seen map[string]*yaml.N
 // checkRequires reports a key tagged requires:"OTHER" that was given
 // without OTHER (a flag: without OTHER: true). The message explains with
 // the key's why tag, else the first sentence of OTHER's doc.
-func (d *decoder) checkRequires(v reflect.Value, keys []field, fields map[string]field, seen map[string]*yaml.Node) {
-	for _, f := range keys {
-		need := f.Tag.Get("requires")
-		if need == "" || seen[f.name] == nil {
+func (d *decoder) checkRequires(v reflect.Value, m *mapping, seen []*yaml.Node) {
+	for i, f := range m.keys {
+		need := f.requires
+		if need == "" || seen[i] == nil {
 			continue
 		}
-		nf := fields[need]
+		at := m.byName[need]
+		nf := m.keys[at]
 		why := f.Tag.Get("why")
 		if why == "" {
 			why = firstSentence(nf.Tag.Get("doc"))
@@ -311,10 +312,10 @@ func (d *decoder) checkRequires(v reflect.Value, keys []field, fields map[string
 		switch {
 		case nf.Type.Kind() == reflect.Bool:
 			if !v.FieldByIndex(nf.index).Bool() {
-				d.errorf(seen[f.name], "%q needs %s: true beside it%s", f.name, need, explain(why))
+				d.errorf(seen[i], "%q needs %s: true beside it%s", f.name, need, explain(why))
 			}
-		case seen[need] == nil:
-			d.errorf(seen[f.name], "%q needs %q beside it%s", f.name, need, explain(why))
+		case seen[at] == nil:
+			d.errorf(seen[i], "%q needs %q beside it%s", f.name, need, explain(why))
 		}
 	}
 }

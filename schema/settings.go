@@ -1,6 +1,9 @@
 package schema
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
 // Settings are what a program runs with. A component gives them to every
 // task that runs it, and a task adds to or replaces them: each field is a
@@ -55,31 +58,55 @@ var mergeDocs = map[string]string{
 func (s Settings) Merge(over Settings) Settings {
 	out := reflect.ValueOf(&s).Elem()
 	ov := reflect.ValueOf(over)
-	for i := range out.NumField() {
+	for i, appends := range mergeRules() {
 		f, o := out.Field(i), ov.Field(i)
-		switch rule := out.Type().Field(i).Tag.Get("merge"); rule {
-		case "append":
+		switch {
+		case appends:
 			f.Set(join(f, o))
-		case "override":
-			if !o.IsZero() {
-				f.Set(o)
-			}
-		default:
-			panic("schema: Settings." + out.Type().Field(i).Name + " has no merge rule")
+		case !o.IsZero():
+			f.Set(o)
 		}
 	}
 	return s
 }
 
+// mergeRules says for each field of Settings whether it appends (else it
+// overrides), read from the merge tags once: Merge runs for every task.
+var mergeRules = sync.OnceValue(func() []bool {
+	t := reflect.TypeFor[Settings]()
+	rules := make([]bool, t.NumField())
+	for i := range rules {
+		switch rule := t.Field(i).Tag.Get("merge"); rule {
+		case "append":
+			rules[i] = true
+		case "override":
+		default:
+			panic("schema: Settings." + t.Field(i).Name + " has no merge rule")
+		}
+	}
+	return rules
+})
+
 // join appends lists and ors flags, field by field through structs.
 func join(a, b reflect.Value) reflect.Value {
 	switch a.Kind() {
 	case reflect.Slice:
+		// Most tasks add nothing to most lists: share the one list then,
+		// clipped so that appending to the result copies.
+		switch {
+		case b.Len() == 0:
+			return a.Slice3(0, a.Len(), a.Len())
+		case a.Len() == 0:
+			return b.Slice3(0, b.Len(), b.Len())
+		}
 		out := reflect.MakeSlice(a.Type(), 0, a.Len()+b.Len())
 		return reflect.AppendSlice(reflect.AppendSlice(out, a), b)
 	case reflect.Bool:
 		return reflect.ValueOf(a.Bool() || b.Bool()).Convert(a.Type())
 	case reflect.Struct:
+		if b.IsZero() {
+			return a
+		}
 		out := reflect.New(a.Type()).Elem()
 		for i := range a.NumField() {
 			out.Field(i).Set(join(a.Field(i), b.Field(i)))

@@ -27,9 +27,15 @@ type Engine struct {
 	fixedError error
 }
 
-// NewEngine creates an engine with the component model enabled.
-func NewEngine(s Settings) (*Engine, error) {
+// NewEngine creates an engine with the component model enabled. A pooled
+// engine takes every instance's memories and tables from slots it reserves
+// once (see pool.go); it cannot be made where the process's address space
+// is limited (RLIMIT_AS), so callers ask for it only when it is not.
+func NewEngine(s Settings, pooled bool) (*Engine, error) {
 	cfg := C.wasm_config_new()
+	if pooled {
+		setPooling(cfg)
+	}
 	C.wasmtime_config_wasm_component_model_set(cfg, true)
 	C.wasmtime_config_epoch_interruption_set(cfg, C.bool(s.EpochInterruption))
 	C.wasmtime_config_wasm_threads_set(cfg, C.bool(s.WasmThreads))

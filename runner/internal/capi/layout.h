@@ -136,6 +136,31 @@ static size_t wt_layout(char *buf, size_t len) {
           void (*)(wasmtime_component_valrecord_t *, size_t));
   WT_FUNC(wasmtime_component_valtuple_new_uninit,
           void (*)(wasmtime_component_valtuple_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_new, wasmtime_pooling_allocation_config_t *(*)(void));
+  WT_FUNC(wasmtime_pooling_allocation_config_delete,
+          void (*)(wasmtime_pooling_allocation_config_t *));
+  WT_FUNC(wasmtime_pooling_allocation_config_max_unused_warm_slots_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, uint32_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_linear_memory_keep_resident_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_table_keep_resident_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_max_component_instance_size_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_max_core_instance_size_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_max_memories_per_module_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, uint32_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_max_tables_per_module_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, uint32_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_table_elements_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_max_memory_size_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, size_t));
+  WT_FUNC(wasmtime_pooling_allocation_config_total_stacks_set,
+          void (*)(wasmtime_pooling_allocation_config_t *, uint32_t));
+  WT_FUNC(wasmtime_pooling_allocation_strategy_set,
+          void (*)(wasm_config_t *, const wasmtime_pooling_allocation_config_t *));
   return n;
 }
 

@@ -19,7 +19,7 @@ var errNoCgo = errors.New("wasmtasks was built without cgo; wasmtime needs cgo "
 type Engine struct{ settings Settings }
 
 // NewEngine fails: wasmtime needs cgo.
-func NewEngine(s Settings) (*Engine, error) { return nil, errNoCgo }
+func NewEngine(s Settings, pooled bool) (*Engine, error) { return nil, errNoCgo }
 
 // Settings returns the settings the engine was made with.
 func (e *Engine) Settings() Settings { return e.settings }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -27,15 +29,43 @@ type Paths struct {
 	real map[string]string
 }
 
+// realPath returns path made absolute with every symbolic link resolved;
+// for a path that does not exist (yet), that of its longest existing
+// parent, with the rest appended.
 func (ps *Paths) realPath(path string) string {
 	if r, ok := ps.real[path]; ok {
+		return r
+	}
+	resolved.Add(1)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	return ps.resolve(abs)
+}
+
+// resolve is realPath of a clean absolute path, through the resolved
+// parent: 5,000 output files in one folder cost one lstat each, not a
+// walk of every component of every path.
+func (ps *Paths) resolve(abs string) string {
+	if r, ok := ps.real[abs]; ok {
 		return r
 	}
 	if ps.real == nil {
 		ps.real = map[string]string{}
 	}
-	r := realPath(path)
-	ps.real[path] = r
+	r := abs
+	if parent := filepath.Dir(abs); parent != abs {
+		r = filepath.Join(ps.resolve(parent), filepath.Base(abs))
+		if fi, err := os.Lstat(r); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			// A dangling link stays as it is, as the walk up to the
+			// longest existing parent would leave it.
+			if t, err := filepath.EvalSymlinks(r); err == nil {
+				r = t
+			}
+		}
+	}
+	ps.real[abs] = r
 	return r
 }
 
@@ -92,25 +122,4 @@ func (ps *Paths) CheckHolds(path, file, what string) error {
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// realPath returns path made absolute with every symbolic link resolved;
-// for a path that does not exist (yet), that of its longest existing
-// parent, with the rest appended.
-func realPath(path string) string {
-	resolved.Add(1)
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return filepath.Clean(path)
-	}
-	rest := ""
-	for d := abs; ; d = filepath.Dir(d) {
-		if r, err := filepath.EvalSymlinks(d); err == nil {
-			return filepath.Join(r, rest)
-		}
-		if filepath.Dir(d) == d {
-			return abs
-		}
-		rest = filepath.Join(filepath.Base(d), rest)
-	}
 }
