@@ -1,0 +1,197 @@
+package tasks
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+func readIn(t *testing.T, dir, name string) string {
+	t.Helper()
+	return string(readFile(t, filepath.Join(dir, filepath.FromSlash(name))))
+}
+
+// TestSandboxTaskRerunsOnWhatItCanSee runs a task that declares no inputs:
+// a preprocessor that reads src/main.c and the header it includes, and
+// writes out/main.i. It is up to date while nothing it can see changed, and
+// runs again when any file under its folders changes (the header that an
+// author would have forgotten to declare, a new file), and when its output
+// is deleted, edited or joined by a stray file by hand.
+func TestSandboxTaskRerunsOnWhatItCanSee(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  cc:
+    component: probe
+    args: [include, /src/main.c, /out/main.i]
+    dirs: [{host: src, guest: /src, readonly: true}, {host: out, guest: /out}]
+`)
+	writeFile(t, dir, "src/main.c", "#include \"util.h\"\nint main;\n")
+	writeFile(t, dir, "src/util.h", "int util;\n")
+	expectStatus(t, p, "first run", "cc", Ran)
+	if got := readIn(t, dir, "out/main.i"); got != "int util;\nint main;\n" {
+		t.Fatalf("out/main.i = %q", got)
+	}
+	expectStatus(t, p, "nothing changed", "cc", UpToDate)
+
+	writeFile(t, dir, "src/util.h", "int util2;\n")
+	expectStatus(t, p, "undeclared header edited", "cc", Ran)
+	if got := readIn(t, dir, "out/main.i"); got != "int util2;\nint main;\n" {
+		t.Fatalf("out/main.i = %q", got)
+	}
+	expectStatus(t, p, "after the header", "cc", UpToDate)
+	writeFile(t, dir, "src/sub/new.txt", "x")
+	expectStatus(t, p, "a new file in a subfolder", "cc", Ran)
+	expectStatus(t, p, "after the new file", "cc", UpToDate)
+
+	os.Remove(filepath.Join(dir, "out", "main.i"))
+	expectStatus(t, p, "output deleted by hand", "cc", Ran)
+	writeFile(t, dir, "out/main.i", "edited")
+	expectStatus(t, p, "output edited by hand", "cc", Ran)
+	if got := readIn(t, dir, "out/main.i"); got != "int util2;\nint main;\n" {
+		t.Fatalf("out/main.i = %q, want it made again", got)
+	}
+	os.Chmod(filepath.Join(dir, "out", "main.i"), 0o755)
+	expectStatus(t, p, "output made executable by hand", "cc", Ran)
+	writeFile(t, dir, "out/stray.txt", "x")
+	expectStatus(t, p, "a stray file in the read-write folder", "cc", Ran)
+	expectStatus(t, p, "settled", "cc", UpToDate)
+}
+
+// TestConsoleTaskRunsEveryTime: a task whose only effect is the console
+// runs every time, unless it says run: when_changed; a task that leaves
+// files behind is skipped, unless it says run: always; a task reading the
+// terminal cannot be fingerprinted and runs every time.
+func TestConsoleTaskRunsEveryTime(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  check: {component: probe, args: [read, /src/a.txt], dirs: [{host: src, guest: /src, readonly: true}]}
+  quiet: {component: probe, args: [read, /src/a.txt], dirs: [{host: src, guest: /src, readonly: true}], run: when_changed}
+  terminal: {component: probe, args: [read, /src/a.txt], dirs: [{host: src, guest: /src, readonly: true}], run: when_changed, stdin: inherit}
+  forced: {component: probe, args: [write, /out/x, y], dirs: [{host: out, guest: /out}], run: always}
+  writer: {component: probe, args: [write, /out/y, y], dirs: [{host: out2, guest: /out}]}
+`)
+	writeFile(t, dir, "src/a.txt", "v1")
+	want := map[string]Status{"check": Ran, "quiet": Ran, "terminal": Ran, "forced": Ran, "writer": Ran}
+	o := runTasks(t, p, Options{})
+	checkStatuses(t, "first run", o, want)
+	want["quiet"], want["writer"] = UpToDate, UpToDate
+	checkStatuses(t, "second run", runTasks(t, p, Options{}), want)
+	writeFile(t, dir, "src/a.txt", "v2")
+	want["quiet"] = Ran
+	checkStatuses(t, "input changed", runTasks(t, p, Options{}), want)
+}
+
+func checkStatuses(t *testing.T, step string, o outcome, want map[string]Status) {
+	t.Helper()
+	for task, w := range want {
+		if got := o.status(task); got != w {
+			t.Errorf("%s: %s %v, want %v\nerr: %v\n%s", step, task, got, w, o.err, o.stderr)
+		}
+	}
+}
+
+// TestSandboxChain: a task whose read-write folder is another task's
+// read-only one; a task that mounts the whole project read-only (with
+// the state folder, its own output file and its own read-write folder
+// under it) and is still found up to date.
+func TestSandboxChain(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  gen:
+    component: probe
+    args: [include, /src/gen.h.in, /gen/gen.h]
+    dirs: [{host: src, guest: /src, readonly: true}, {host: gen, guest: /gen}]
+  use:
+    component: probe
+    args: [include, /gen/gen.h, /out/use.txt]
+    dirs: [{host: gen, guest: /gen, readonly: true}, {host: out, guest: /out}]
+    deps: [gen]
+  all:
+    component: probe
+    args: [read, /p/out/use.txt]
+    dirs: [{host: ., guest: /p, readonly: true}, {host: report, guest: /report}]
+    stdout: {file: all.txt}
+    deps: [use]
+`)
+	writeFile(t, dir, "src/gen.h.in", "v1\n")
+	want := map[string]Status{"gen": Ran, "use": Ran, "all": Ran}
+	checkStatuses(t, "first run", runTasks(t, p, Options{}), want)
+	for task := range want {
+		want[task] = UpToDate
+	}
+	checkStatuses(t, "nothing changed", runTasks(t, p, Options{}), want)
+	writeFile(t, dir, "src/gen.h.in", "v2\n")
+	for task := range want {
+		want[task] = Ran
+	}
+	checkStatuses(t, "the first input changed", runTasks(t, p, Options{}), want)
+	if got := readIn(t, dir, "all.txt"); got != "v2\n" {
+		t.Errorf("all.txt = %q", got)
+	}
+	writeFile(t, dir, "gen/gen.h", "v2\n") // rewritten, same content
+	for task := range want {
+		want[task] = UpToDate
+	}
+	// A new identity, the same content: content decides.
+	checkStatuses(t, "gen/gen.h rewritten by hand with its content", runTasks(t, p, Options{}), want)
+}
+
+// TestSandboxMountSeesNoFurther: a symlink in a mounted folder counts by
+// its text, not by what it leads to (the guest cannot follow it out of its
+// folder); a named pipe is not opened (the check does not block); neither
+// fails the task.
+func TestSandboxMountSeesNoFurther(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  t:
+    component: probe
+    args: [write, /out/x, y]
+    dirs: [{host: src, guest: /src, readonly: true}, {host: out, guest: /out}]
+`)
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	os.WriteFile(outside, []byte("v1"), 0o644)
+	if err := os.Symlink(outside, filepath.Join(dir, "src", "link")); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink("/dev/zero", filepath.Join(dir, "src", "zero"))
+	if err := syscall.Mkfifo(filepath.Join(dir, "src", "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectStatus(t, p, "first run", "t", Ran)
+	os.WriteFile(outside, []byte("v2"), 0o644)
+	expectStatus(t, p, "the link's target outside changed", "t", UpToDate)
+	os.Remove(filepath.Join(dir, "src", "link"))
+	os.Symlink(outside+".other", filepath.Join(dir, "src", "link"))
+	expectStatus(t, p, "the link's text changed", "t", Ran)
+}
+
+// TestSandboxFolderInsideReadWriteFolder: a read-only folder mounted inside
+// a read-write one can be written through the latter; what the task
+// writes there is its output, not an input that changed while it ran.
+func TestSandboxFolderInsideReadWriteFolder(t *testing.T) {
+	p, _ := projectWith(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  t:
+    component: probe
+    args: [write, /work/lib/x, y]
+    dirs: [{host: work/lib, guest: /lib, readonly: true}, {host: work, guest: /work}]
+`, "work/lib")
+	expectStatus(t, p, "first run", "t", Ran)
+	expectStatus(t, p, "second run", "t", UpToDate)
+}
