@@ -1,10 +1,13 @@
 package tasks
 
 import (
+	"fmt"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func readIn(t *testing.T, dir, name string) string {
@@ -194,4 +197,44 @@ tasks:
 `, "work/lib")
 	expectStatus(t, p, "first run", "t", Ran)
 	expectStatus(t, p, "second run", "t", UpToDate)
+}
+
+// TestBigMountReadOnce mounts a folder of 10,000 files into two tasks: the
+// first run reads each file once, the index keeps one entry per file for
+// both tasks, and the second decision reads no file content at all.
+func TestBigMountReadOnce(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  a: {component: probe, args: [read, /big/d0/f0], dirs: [{host: big, guest: /big, readonly: true}], run: when_changed}
+  b: {component: probe, args: [read, /big/d1/f1], dirs: [{host: big, guest: /big, readonly: true}], run: when_changed}
+`)
+	const n, each = 10_000, 16
+	for i := range n {
+		writeFile(t, dir, fmt.Sprintf("big/d%d/f%d", i%100, i), fmt.Sprintf("%16d", i)[:each])
+	}
+	// Stamps younger than the window are not trusted; let these age.
+	time.Sleep(racyWindow + 100*time.Millisecond)
+	before := hashedBytes.Load()
+	checkStatuses(t, "first run", runTasks(t, p, Options{}), map[string]Status{"a": Ran, "b": Ran})
+	if got := hashedBytes.Load() - before; got < n*each || got >= 2*n*each {
+		t.Errorf("first run hashed %d bytes, want each file once (%d)", got, n*each)
+	}
+	st := stateFile{dir: filepath.Join(dir, stateDir), guard: safefs.NewGuard(dir)}.load()
+	if got := len(st.Files); got != n {
+		t.Errorf("the index has %d entries, want one per file (%d)", got, n)
+	}
+	before = hashedBytes.Load()
+	checkStatuses(t, "second run", runTasks(t, p, Options{}), map[string]Status{"a": UpToDate, "b": UpToDate})
+	if got := hashedBytes.Load() - before; got != 0 {
+		t.Errorf("the second decision hashed %d bytes, want 0", got)
+	}
+	writeFile(t, dir, "big/d7/f7", "changed")
+	before = hashedBytes.Load()
+	checkStatuses(t, "one file changed", runTasks(t, p, Options{}), map[string]Status{"a": Ran, "b": Ran})
+	if got := hashedBytes.Load() - before; got > 4*int64(len("changed")) {
+		t.Errorf("one changed file made the checks hash %d bytes", got)
+	}
 }
