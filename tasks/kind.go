@@ -36,23 +36,31 @@ var kindMeaning = map[upToDateKind]string{
 	kindAlways:   "runs every time",
 }
 
-// upToDateKind decides, in one place, how the task is found up to date:
-// `run: always` wins; declared inputs narrow the check on purpose; a stdin
-// inherited from the terminal cannot be fingerprinted; otherwise a task
-// with a lasting effect, or one that says `run: when_changed`, is checked
-// by everything it can see.
+// upToDateKind is how the task is found up to date (see [spec.decideKind]).
 func (s *spec) upToDateKind() upToDateKind {
+	k, _ := s.decideKind()
+	return k
+}
+
+// decideKind decides, in one place, how the task is found up to date, and
+// says why: `run: always` wins; declared inputs narrow the check on
+// purpose; a stdin inherited from the terminal cannot be fingerprinted;
+// otherwise a task with a lasting effect, or one that says
+// `run: when_changed`, is checked by everything it can see.
+func (s *spec) decideKind() (upToDateKind, string) {
 	switch {
 	case s.settings.Run == schema.RunAlways:
-		return kindAlways
+		return kindAlways, "run: always"
 	case len(s.task.Inputs) > 0:
-		return kindDeclared
+		return kindDeclared, "it lists inputs"
 	case s.settings.Stdin.Mode == schema.StreamInherit:
-		return kindAlways
-	case s.settings.Run == schema.RunWhenChanged || s.leavesFiles():
-		return kindSandbox
+		return kindAlways, "stdin: inherit cannot be fingerprinted"
+	case s.settings.Run == schema.RunWhenChanged:
+		return kindSandbox, "run: when_changed"
+	case s.leavesFiles():
+		return kindSandbox, "it writes a read-write folder or an output file"
 	}
-	return kindAlways
+	return kindAlways, "its only effect is the console"
 }
 
 // leavesFiles reports whether the task can leave something behind: a

@@ -1,10 +1,13 @@
 package tasks
 
 import (
+	"bytes"
 	"fmt"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -237,4 +240,37 @@ tasks:
 	if got := hashedBytes.Load() - before; got > 4*int64(len("changed")) {
 		t.Errorf("one changed file made the checks hash %d bytes", got)
 	}
+}
+
+// TestDryRunShowsCheckKinds: --dry-run says how each task is found up to
+// date, and which are, after a run.
+func TestDryRunShowsCheckKinds(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  gen: {component: probe, args: [write, /out/x, y], dirs: [{host: out, guest: /out}]}
+  check: {component: probe, args: [read, /out/x], dirs: [{host: out, guest: /out, readonly: true}], inputs: [out/x], deps: [gen]}
+  show: {component: probe, args: [read, /out/x], dirs: [{host: out, guest: /out, readonly: true}], deps: [gen]}
+  lint: {component: probe, args: [read, /out/x], dirs: [{host: out, guest: /out, readonly: true}], run: when_changed, deps: [gen]}
+`)
+	var out bytes.Buffer
+	dryRun := func() {
+		r, err := NewRunner(p, Options{Engine: testEngine(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if err := r.DryRun(&out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dryRun()
+	checkStatuses(t, "run", runTasks(t, p, Options{}), map[string]Status{"gen": Ran, "check": Ran, "show": Ran, "lint": Ran})
+	out.WriteString("\nafter a run:\n")
+	dryRun()
+	prog := testprog.Component(t, "probe")
+	got := strings.NewReplacer(prog, "PROBE", filepath.Base(prog), "probe.wasm", dir, "DIR").Replace(out.String())
+	checkGolden(t, "dry-run-kinds.txt", []byte(got))
 }
