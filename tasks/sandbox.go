@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
@@ -19,6 +20,7 @@ type mountRoot struct {
 	host string // clean absolute path
 	name string // its name in digests: "dir" and the index of its first dir
 	rw   bool   // the task can write in it, through it or a folder around it
+	key  string // the index's key of the folder (see fileKey), set by the walk
 }
 
 // mountRoots lists the folders whose content the task can see. Archive
@@ -102,6 +104,7 @@ func (w *treeWalk) side(h io.Writer, rw bool, list *[]outputFile) error {
 		if err != nil {
 			return err
 		}
+		root.key = fileKey(w.proj, root.host)
 		err = w.walk(h, root, dir.Root(), list)
 		dir.Close()
 		if err != nil {
@@ -113,48 +116,53 @@ func (w *treeWalk) side(h io.Writer, rw bool, list *[]outputFile) error {
 
 // walk digests everything under one root, in lexical order.
 func (w *treeWalk) walk(h io.Writer, root mountRoot, fsRoot *os.Root, list *[]outputFile) error {
-	return fs.WalkDir(fsRoot.FS(), ".", func(rel string, e fs.DirEntry, err error) error {
-		name := root.name + "/" + rel
-		if err != nil {
-			return w.unreadable(h, name, err)
+	skip := map[string]bool{} // w.skip inside this root, by slash path
+	for p := range w.skip {
+		if rel, err := filepath.Rel(root.host, p); err == nil && rel != "." && filepath.IsLocal(rel) {
+			skip[filepath.ToSlash(rel)] = true
 		}
-		abs := filepath.Join(root.host, filepath.FromSlash(rel))
-		if rel != "." && w.skip[abs] || !e.IsDir() && tempfile.Is(e.Name()) {
+	}
+	return fs.WalkDir(fsRoot.FS(), ".", func(rel string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return w.unreadable(h, root.name+"/"+rel, err)
+		}
+		if skip[rel] || !e.IsDir() && tempfile.Is(e.Name()) {
 			if e.IsDir() {
 				return fs.SkipDir
 			}
 			return nil // a temporary output is neither input nor output
 		}
-		return w.entry(h, name, rel, abs, e, fsRoot, list)
+		return w.entry(h, root, rel, e, fsRoot, list)
 	})
 }
 
 // entry digests one entry: a folder by its name, a symlink by its text, a
 // regular file by its content and executable bit, anything else (a device,
 // a named pipe) by its type, never read.
-func (w *treeWalk) entry(h io.Writer, name, rel, abs string, e fs.DirEntry, fsRoot *os.Root, list *[]outputFile) error {
+func (w *treeWalk) entry(h io.Writer, root mountRoot, rel string, e fs.DirEntry, fsRoot *os.Root, list *[]outputFile) error {
+	name := root.name + "/" + rel
 	switch t := e.Type(); {
 	case t.IsDir():
-		fmt.Fprintf(h, "dir %s\n", name)
+		io.WriteString(h, "dir "+name+"\n")
 	case t&fs.ModeSymlink != 0:
 		link, err := fsRoot.Readlink(rel)
 		if err != nil {
 			return w.unreadable(h, name, err)
 		}
-		fmt.Fprintf(h, "symlink %q %s\n", link, name)
-		w.add(list, outputFile{Path: w.key(abs), Link: link})
+		io.WriteString(h, "symlink "+strconv.Quote(link)+" "+name+"\n")
+		w.add(list, outputFile{Path: root.keyOf(rel), Link: link})
 	case t.IsRegular():
 		fi, err := e.Info()
 		if err != nil {
 			return w.unreadable(h, name, err)
 		}
-		key := w.key(abs)
+		key := root.keyOf(rel)
 		sum, err := w.d.content(key, fi, func() (*os.File, error) { return fsRoot.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0) })
 		if err != nil {
 			return w.unreadable(h, name, err)
 		}
 		exec := fi.Mode()&0o111 != 0
-		fmt.Fprintf(h, "file %s %t %s\n", sum, exec, name)
+		io.WriteString(h, "file "+sum+" "+strconv.FormatBool(exec)+" "+name+"\n")
 		w.add(list, outputFile{Path: key, SHA256: sum, Exec: exec})
 	default:
 		fmt.Fprintf(h, "%s %s\n", t, name)
@@ -183,10 +191,15 @@ func (w *treeWalk) unreadable(h io.Writer, name string, err error) error {
 	return nil
 }
 
-// key is how the index knows the file at abs: its slash path relative to
-// the project when it is inside, else its absolute path.
-func (w *treeWalk) key(abs string) string {
-	return fileKey(w.proj, abs)
+// keyOf is the index's key of the entry at the slash path rel in the root.
+func (root mountRoot) keyOf(rel string) string {
+	switch {
+	case root.key == ".":
+		return rel
+	case filepath.IsAbs(root.key):
+		return filepath.Join(root.key, filepath.FromSlash(rel))
+	}
+	return root.key + "/" + rel
 }
 
 // fileKey is the index's key of the file at abs: its slash path relative

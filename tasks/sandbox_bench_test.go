@@ -49,7 +49,7 @@ func BenchmarkUpToDateDecision(b *testing.B) {
 	}
 	r.Close()
 	entries := 0
-	var decide, walk time.Duration
+	var decide, walk, load time.Duration
 	for b.Loop() {
 		start := time.Now()
 		r := newRunner()
@@ -60,12 +60,16 @@ func BenchmarkUpToDateDecision(b *testing.B) {
 			b.Fatalf("not up to date: %v", err)
 		}
 		start = time.Now()
+		r.state.file.load()
+		load += time.Since(start)
+		start = time.Now()
 		entries = statTree(b, repo)
 		walk += time.Since(start)
 	}
 	n := float64(b.N)
 	b.ReportMetric(decide.Seconds()*1000/n, "ms/decision")
 	b.ReportMetric(walk.Seconds()*1000/n, "ms/bare-walk")
+	b.ReportMetric(load.Seconds()*1000/n, "ms/state-read")
 	b.ReportMetric(decide.Seconds()/walk.Seconds(), "decision/walk")
 	b.ReportMetric(float64(entries), "entries")
 }

@@ -2,11 +2,15 @@ package tasks
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -273,4 +277,83 @@ tasks:
 	prog := testprog.Component(t, "probe")
 	got := strings.NewReplacer(prog, "PROBE", filepath.Base(prog), "probe.wasm", dir, "DIR").Replace(out.String())
 	checkGolden(t, "dry-run-kinds.txt", []byte(got))
+}
+
+// TestFingerprintSameInTwoCheckouts: two copies of one project at
+// different paths give every task the same fingerprint, so that results
+// can be shared between them.
+func TestFingerprintSameInTwoCheckouts(t *testing.T) {
+	const yaml = `
+version: 1
+components:
+  probe: {path: PROBE, dirs: [{host: src, guest: /src, readonly: true}]}
+tasks:
+  sandbox: {component: probe, args: [write, /out/x, y], dirs: [{host: out, guest: /out}], stdout: {file: log/out.txt}, stdin: {file: src/in.txt}}
+  declared: {component: probe, args: [read, /src/in.txt], inputs: ["src/**"], outputs: [log/d.txt], stdout: {file: log/d.txt}}
+`
+	fingerprints := func() map[string]string {
+		p, dir := project(t, yaml)
+		writeFile(t, dir, "src/in.txt", "in")
+		r, err := NewRunner(p, Options{Engine: testEngine(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if err := r.DryRun(io.Discard); err != nil { // resolves the programs
+			t.Fatal(err)
+		}
+		fps := map[string]string{}
+		for _, task := range p.File.Tasks {
+			c, err := r.checkUpToDate(p.spec(task))
+			if err != nil || c.fingerprint == "" {
+				t.Fatalf("%s: fingerprint %q, %v", task.Name, c.fingerprint, err)
+			}
+			fps[task.Name] = c.fingerprint
+		}
+		return fps
+	}
+	a, b := fingerprints(), fingerprints()
+	for task := range a {
+		if a[task] != b[task] {
+			t.Errorf("%s: fingerprints differ between checkouts", task)
+		}
+	}
+}
+
+// TestSandboxOutputsListed: what a run left behind is listed file by file
+// (project-relative path, SHA-256, executable bit, link text), as a cache
+// of results needs to restore it.
+func TestSandboxOutputsListed(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  t: {component: probe, args: [write, /out/sub/x, y], dirs: [{host: out, guest: /out}], stdout: {file: log.txt}}
+`)
+	writeFile(t, dir, "out/tool", "#!")
+	os.Mkdir(filepath.Join(dir, "out", "sub"), 0o755)
+	os.Chmod(filepath.Join(dir, "out", "tool"), 0o755)
+	os.Symlink("sub/x", filepath.Join(dir, "out", "link"))
+	expectStatus(t, p, "run", "t", Ran)
+	r, err := NewRunner(p, Options{Engine: testEngine(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	s := p.spec(p.File.Tasks[0])
+	_, got, err := r.outputsOf(s, s.upToDateKind(), newDigester(dir, noIndex{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
+	want := []outputFile{
+		{Path: "out/link", Link: "sub/x"},
+		{Path: "out/sub/x", SHA256: sum("y")},
+		{Path: "out/tool", SHA256: sum("#!"), Exec: true},
+		{Path: "log.txt", SHA256: sum("")},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("outputs\n%+v\nwant\n%+v", got, want)
+	}
 }

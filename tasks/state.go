@@ -117,7 +117,7 @@ func (s stateFile) update(changes map[string]*taskRecord, learnt map[string]file
 			st.Tasks[task] = *rec
 		}
 	}
-	st.Files = mergeIndex(st.Files, learnt, today())
+	st.Files = mergeIndex(st.Files, learnt, today(), indexMaxFiles)
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
