@@ -124,7 +124,7 @@ func (w *treeWalk) walk(h io.Writer, root mountRoot, fsRoot *os.Root, list *[]ou
 	}
 	return fs.WalkDir(fsRoot.FS(), ".", func(rel string, e fs.DirEntry, err error) error {
 		if err != nil {
-			return w.unreadable(h, root.name+"/"+rel, err)
+			return w.unreadable(h, strconv.Quote(root.name+"/"+rel), err)
 		}
 		if skip[rel] || !e.IsDir() && tempfile.Is(e.Name()) {
 			if e.IsDir() {
@@ -140,7 +140,8 @@ func (w *treeWalk) walk(h io.Writer, root mountRoot, fsRoot *os.Root, list *[]ou
 // regular file by its content and executable bit, anything else (a device,
 // a named pipe) by its type, never read.
 func (w *treeWalk) entry(h io.Writer, root mountRoot, rel string, e fs.DirEntry, fsRoot *os.Root, list *[]outputFile) error {
-	name := root.name + "/" + rel
+	// Quoted: a name with a newline cannot pass for another line.
+	name := strconv.Quote(root.name + "/" + rel)
 	switch t := e.Type(); {
 	case t.IsDir():
 		io.WriteString(h, "dir "+name+"\n")

@@ -184,7 +184,7 @@ func (r *Runner) digestPath(h io.Writer, what, abs string, d *digester, list *[]
 	key := fileKey(r.project.File.Dir, abs)
 	fi, err := os.Stat(abs)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(h, "%s missing %s\n", what, key)
+		fmt.Fprintf(h, "%s missing %q\n", what, key)
 		return nil
 	}
 	if err != nil {
@@ -196,7 +196,7 @@ func (r *Runner) digestPath(h io.Writer, what, abs string, d *digester, list *[]
 		return err
 	}
 	exec := fi.Mode()&0o111 != 0
-	fmt.Fprintf(h, "%s %s %t %s\n", what, sum, exec, key)
+	fmt.Fprintf(h, "%s %s %t %q\n", what, sum, exec, key)
 	if list != nil {
 		*list = append(*list, outputFile{Path: key, SHA256: sum, Exec: exec})
 	}
