@@ -324,3 +324,27 @@ tasks:
 		t.Errorf("outputs\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+// TestSandboxStdinChangedDuringRun: a task that rewrites the file it reads
+// as stdin ran on content that is gone; its run is not recorded, and the
+// next run, whose stdin stays put, is.
+func TestSandboxStdinChangedDuringRun(t *testing.T) {
+	p, dir := project(t, `
+version: 1
+components:
+  probe: {path: PROBE}
+tasks:
+  t:
+    component: probe
+    args: [write, /src/in.txt, x]
+    dirs: [{host: src, guest: /src}]
+    stdin: {file: src/in.txt}
+`)
+	writeFile(t, dir, "src/in.txt", "v1")
+	o := expectStatus(t, p, "first run", "t", Ran)
+	if !strings.Contains(o.stdout+o.stderr, errInputsChanged.Error()) {
+		t.Errorf("no warning that the inputs changed:\n%s", o.stderr)
+	}
+	expectStatus(t, p, "stdin stable during the run", "t", Ran)
+	expectStatus(t, p, "settled", "t", UpToDate)
+}
