@@ -95,3 +95,36 @@ func (cs ExitCodes) Contains(code int) bool {
 	}
 	return false
 }
+
+// RunPolicy says when a task runs: [RunAlways], [RunWhenChanged], or ""
+// (the default) for what its effects call for.
+type RunPolicy string
+
+// Run policies.
+const (
+	// RunAlways runs the task every time, even when nothing it can see
+	// changed: for tasks whose point is a side effect wasmtasks cannot
+	// see.
+	RunAlways RunPolicy = "always"
+	// RunWhenChanged skips the task while nothing it can see changed,
+	// even when its only effect is the console (a checker).
+	RunWhenChanged RunPolicy = "when_changed"
+)
+
+// runPolicyGrammar is how a run policy is written.
+var runPolicyGrammar = newGrammar(`^(always|when_changed)$`)
+
+func (p *RunPolicy) decode(d *decoder, n *yaml.Node) {
+	if !d.expect(n, yaml.ScalarNode, "always or when_changed") {
+		return
+	}
+	if !runPolicyGrammar.match(n.Value) {
+		d.errorf(n, "unknown run policy %q; want always or when_changed%s", n.Value, d.suggest(n.Value, []string{string(RunAlways), string(RunWhenChanged)}))
+		return
+	}
+	*p = RunPolicy(n.Value)
+}
+
+func (*RunPolicy) jsonSchema() object {
+	return object{"type": "string", "pattern": runPolicyGrammar.pattern}
+}

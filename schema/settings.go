@@ -30,6 +30,10 @@ type Settings struct {
 	// Reproducible is a pointer so that a task's false overrides its
 	// component's true.
 	Reproducible *bool `yaml:"reproducible" merge:"override" doc:"Fix the program's wall clock (SOURCE_DATE_EPOCH of its env or of the host, else 0) and seed its randomness from the task's name, so its output does not depend on when it ran. Default: false."`
+	// Run overrides the up-to-date check that a task's effects call for
+	// (see the tasks package): a checker whose only effect is the console
+	// may ask to be skipped, a task with effects may ask to always run.
+	Run RunPolicy `yaml:"run" merge:"override" doc:"When the task runs: always (every time), or when_changed (skipped while nothing it can see changed, even if its only effect is the console). Default: skipped while unchanged if it declares inputs or writes a read-write folder or an output file; otherwise every time."`
 }
 
 // Defaults are the settings of a program that its component and task do

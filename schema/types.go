@@ -29,9 +29,12 @@ func (*String) jsonSchema() object { return object{"type": "string", "minLength"
 // HostPath is a path on the host, written relative to the task file (or
 // absolute), with variables expanded.
 type HostPath struct {
-	// Raw is the path as written, after expansion; Abs is it made absolute.
-	Raw, Abs string
-	Pos      Pos `hash:"ignore"`
+	// Raw is the path as written, after expansion; Abs is it made
+	// absolute. Only Raw counts in fingerprints: it means the same in
+	// every checkout of a project, wherever the checkout is.
+	Raw string
+	Abs string `hash:"ignore"`
+	Pos Pos    `hash:"ignore"`
 }
 
 func (p *HostPath) decode(d *decoder, n *yaml.Node) {

@@ -38,6 +38,14 @@ type fileRecord struct {
 	// Settled means the stamp was old enough when the file was hashed to
 	// vouch for the content (see racyWindow).
 	Settled bool `json:"settled,omitempty"`
+	// Used is the day (Unix time / 86400) a check last used the entry,
+	// so that the index can forget what nothing uses.
+	Used int64 `json:"used,omitempty"`
+}
+
+// fileIndex is where a digester finds what past checks learnt of files.
+type fileIndex interface {
+	lookupFile(key string) (fileRecord, bool)
 }
 
 // digester digests a task's files, reusing the digest of every file whose
@@ -46,14 +54,18 @@ type fileRecord struct {
 type digester struct {
 	root     string
 	realRoot string // root with symlinks resolved, found on first need
-	known    map[string]fileRecord
-	seen     map[string]fileRecord // what this check saw, to be recorded
-	hashed   bool                  // a settled file was hashed, not reused
+	index    fileIndex
+	seen     map[string]fileRecord // what this check saw, for the index
 }
 
-func newDigester(root string, known map[string]fileRecord) *digester {
-	return &digester{root: root, known: known, seen: map[string]fileRecord{}}
+func newDigester(root string, index fileIndex) *digester {
+	return &digester{root: root, index: index, seen: map[string]fileRecord{}}
 }
+
+// noIndex is an empty index: every file is read.
+type noIndex struct{}
+
+func (noIndex) lookupFile(string) (fileRecord, bool) { return fileRecord{}, false }
 
 // digestFiles returns a digest of the named files' paths and contents.
 func (d *digester) digestFiles(files []string) (string, error) {
@@ -78,7 +90,7 @@ func (d *digester) entry(rel string) (string, error) {
 		return "", err
 	}
 	if fi.Mode()&fs.ModeSymlink == 0 {
-		return d.content(rel, fi)
+		return d.content(rel, fi, openPath(p))
 	}
 	link, err := os.Readlink(p)
 	if err != nil {
@@ -99,7 +111,7 @@ func (d *digester) entry(rel string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	content, err := d.content(target, tfi)
+	content, err := d.content(target, tfi, openPath(filepath.Join(d.root, filepath.FromSlash(target))))
 	return sumOf("symlink", link, content), err
 }
 
@@ -130,37 +142,46 @@ func sumOf(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// content returns the digest of the regular file rel, whose current
-// information is fi, reusing a settled digest while its stamp is unchanged.
-func (d *digester) content(rel string, fi fs.FileInfo) (string, error) {
+// content returns the digest of the regular file known to the index as
+// key, whose current information is fi, reusing a settled digest while its
+// stamp is unchanged; else it reads what open opens.
+func (d *digester) content(key string, fi fs.FileInfo, open func() (*os.File, error)) (string, error) {
 	stamp := filestamp.Of(fi)
-	if rec, ok := d.known[rel]; ok && rec.Settled && rec.Stamp == stamp && stamp.Reliable() {
-		d.seen[rel] = rec
+	if rec, ok := d.seen[key]; ok && rec.Stamp == stamp {
+		return rec.Digest, nil // twice in one check: a file under two names
+	}
+	if rec, ok := d.index.lookupFile(key); ok && rec.Settled && rec.Stamp == stamp && stamp.Reliable() {
+		d.seen[key] = rec
 		return rec.Digest, nil
 	}
 	start := time.Now()
-	sum, err := hashFile(filepath.Join(d.root, filepath.FromSlash(rel)))
-	if err != nil {
-		return "", err
-	}
-	settled := stamp.Reliable() && stamp.Ctime < start.Add(-racyWindow).UnixNano()
-	d.hashed = d.hashed || settled
-	d.seen[rel] = fileRecord{Stamp: stamp, Digest: sum, Settled: settled}
-	return sum, nil
-}
-
-// hashFile returns the SHA-256 of a regular file's content. It opens
-// without blocking, so a file replaced by a FIFO fails instead of hanging.
-func hashFile(path string) (string, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := open()
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	sum, err := hashFile(f)
+	if err != nil {
+		return "", err
+	}
+	settled := stamp.Reliable() && stamp.Ctime < start.Add(-racyWindow).UnixNano()
+	d.seen[key] = fileRecord{Stamp: stamp, Digest: sum, Settled: settled}
+	return sum, nil
+}
+
+// openPath opens a file by its path without blocking, so that a file
+// replaced by a FIFO fails instead of hanging.
+func openPath(path string) func() (*os.File, error) {
+	return func() (*os.File, error) { return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) }
+}
+
+// hashFile returns the SHA-256 of an open file's content; anything but a
+// regular file is refused.
+func hashFile(f *os.File) (string, error) {
 	if fi, err := f.Stat(); err != nil {
 		return "", err
 	} else if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s: not a regular file; inputs and outputs must be files", path)
+		return "", fmt.Errorf("%s: not a regular file; inputs and outputs must be files", f.Name())
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, f)
@@ -169,4 +190,41 @@ func hashFile(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashPath returns the SHA-256 of the regular file at path.
+func hashPath(path string) (string, error) {
+	f, err := openPath(path)()
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return hashFile(f)
+}
+
+// list lists the named files (already digested by [digester.digestFiles])
+// as outputs: a symlink by its text, a file by its content.
+func (d *digester) list(files []string) ([]outputFile, error) {
+	out := make([]outputFile, 0, len(files))
+	for _, f := range files {
+		p := filepath.Join(d.root, filepath.FromSlash(f))
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return nil, err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			link, err := os.Readlink(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, outputFile{Path: f, Link: link})
+			continue
+		}
+		sum, err := d.content(f, fi, openPath(p))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, outputFile{Path: f, SHA256: sum, Exec: fi.Mode()&0o111 != 0})
+	}
+	return out, nil
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // DryRun prints what Run would do, in order, and runs nothing: for each
-// task its program, argv, environment names, folders with their modes, and
-// whether it is up to date.
+// task whether it is up to date and how that is decided, its program,
+// argv, environment names and folders with their modes.
 func (r *Runner) DryRun(w io.Writer, names ...string) error {
 	plan, err := r.project.plan(names)
 	if err != nil {
@@ -32,6 +32,8 @@ func (r *Runner) DryRun(w io.Writer, names ...string) error {
 			status = "up to date, would be skipped"
 		}
 		fmt.Fprintf(w, "%d. %s (%s)\n", i+1, t.Name, status)
+		kind, why := s.decideKind()
+		fmt.Fprintf(w, "   check:   %s: %s (%s)\n", kind, kindMeaning[kind], why)
 		fmt.Fprintf(w, "   program: %s\n", r.rel(s.program))
 		fmt.Fprintf(w, "   argv:    %s\n", quoteArgs(s.args))
 		if len(s.env) > 0 {
@@ -103,17 +105,21 @@ func (p *Project) List(w io.Writer) {
 	tw.Flush()
 }
 
-// ListJSON writes the tasks as a JSON array, for scripts and editors.
+// ListJSON writes the tasks as a JSON array, for scripts and editors: for
+// each its name, description, component, dependencies and how it is found
+// up to date (declared, sandbox or always; see docs/TASKFILE.md).
 func (p *Project) ListJSON(w io.Writer) error {
 	type item struct {
 		Name        string   `json:"name"`
 		Description string   `json:"description,omitempty"`
 		Component   string   `json:"component"`
 		Deps        []string `json:"deps"`
+		Check       string   `json:"up_to_date_check"`
 	}
 	items := []item{}
 	for _, t := range p.File.Tasks {
-		it := item{Name: t.Name, Description: t.Description, Component: t.Component.Name, Deps: []string{}}
+		it := item{Name: t.Name, Description: t.Description, Component: t.Component.Name, Deps: []string{},
+			Check: p.spec(t).upToDateKind().String()}
 		for _, d := range t.Deps {
 			it.Deps = append(it.Deps, d.Name)
 		}

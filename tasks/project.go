@@ -16,8 +16,8 @@ type Project struct {
 	comps map[string]*schema.Component
 
 	mu       sync.Mutex
-	programs map[string]resolved // by component, once Resolve obtained them
-	folders  map[string]string   // archive folders by folderKey
+	programs map[string]resolved      // by component, once Resolve obtained them
+	folders  map[string]archiveFolder // archive folders by folderKey
 }
 
 // Load reads and validates the task file at path. Its problems come back as
@@ -33,7 +33,7 @@ func Load(path string) (*Project, error) {
 // NewProject wraps a validated task file.
 func NewProject(f *schema.File) *Project {
 	p := &Project{File: f, tasks: map[string]*schema.Task{}, comps: map[string]*schema.Component{},
-		programs: map[string]resolved{}, folders: map[string]string{}}
+		programs: map[string]resolved{}, folders: map[string]archiveFolder{}}
 	for _, t := range f.Tasks {
 		p.tasks[t.Name] = t
 	}

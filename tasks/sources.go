@@ -136,7 +136,7 @@ func (p *Project) Resolve(ctx context.Context, opts ResolveOptions, names ...str
 		return err
 	}
 	if opts.Digest == nil {
-		opts.Digest = hashFile
+		opts.Digest = hashPath
 	}
 	if opts.Fetcher == nil && p.needsFetcher() {
 		if opts.Fetcher, err = p.newFetcher(opts.StoreDir, opts.Progress); err != nil {
@@ -308,7 +308,11 @@ func (p *Project) resolveFolders(ctx context.Context, c *schema.Component, f *so
 		if err != nil {
 			return fmt.Errorf("archive folder %s of %q: %w", d.Path, a.Name, err)
 		}
-		p.setFolder(d, host)
+		id, err := filepath.Rel(f.Dir, host)
+		if err != nil {
+			id = host
+		}
+		p.setFolder(d, archiveFolder{host: host, id: filepath.ToSlash(id)})
 	}
 	return nil
 }
@@ -333,13 +337,20 @@ func (p *Project) resolvedProgram(name string) (resolved, bool) {
 
 func folderKey(d *schema.Dir) string { return d.Archive.Name + "\x00" + string(d.Path) }
 
-func (p *Project) setFolder(d *schema.Dir, host string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.folders[folderKey(d)] = host
+// archiveFolder is where an archive folder was unpacked, and its name in
+// the store (it holds the archive's digest), which fingerprints use so that
+// they do not depend on where the store is.
+type archiveFolder struct {
+	host, id string
 }
 
-func (p *Project) folder(d *schema.Dir) string {
+func (p *Project) setFolder(d *schema.Dir, f archiveFolder) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.folders[folderKey(d)] = f
+}
+
+func (p *Project) folder(d *schema.Dir) archiveFolder {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.folders[folderKey(d)]

@@ -45,10 +45,12 @@ func (p *Project) spec(t *schema.Task) *spec {
 	}
 	for i, d := range set.Dirs {
 		if d.Archive.Name != "" {
-			// The folder unpacked in the store: its path names the
-			// archive's digest, so the fingerprint follows the archive.
+			// The folder unpacked in the store: its name there holds
+			// the archive's digest, so the fingerprint follows the
+			// archive (Host.Abs does not count, see schema.HostPath).
 			cp := *d
-			cp.Host.Abs, cp.ReadOnly = p.folder(d), true
+			f := p.folder(d)
+			cp.Host.Raw, cp.Host.Abs, cp.ReadOnly = f.id, f.host, true
 			set.Dirs[i], d = &cp, &cp
 		}
 		s.dirs = append(s.dirs, runner.Dir{Host: d.Host.Abs, Guest: string(d.Guest), ReadOnly: d.ReadOnly, Create: d.Creates()})

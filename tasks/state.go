@@ -1,43 +1,40 @@
 package tasks
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
-	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/wasmtasks/wasmtasks/internal/filelock"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
-	"github.com/wasmtasks/wasmtasks/schema"
 )
 
 // stateDir is the folder next to the task file where wasmtasks keeps what
 // it knows about past runs.
 const stateDir = ".wasmtasks"
 
-// state is the content of .wasmtasks/state.json: for each task that has
-// inputs, what its last successful run saw.
+// state is the content of .wasmtasks/state.json: for each task that can be
+// up to date, what its last successful run saw, and the project's index of
+// file identities.
 type state struct {
 	Version int                   `json:"version"`
 	Tasks   map[string]taskRecord `json:"tasks"`
-}
-
-type taskRecord struct {
-	// Inputs covers the program, its settings and the content of every
-	// input file; Outputs the content of every output file after the run.
-	Inputs  string `json:"inputs"`
-	Outputs string `json:"outputs"`
-	// Files has the stamp and digest of every input and output file, so
-	// that the next check reads only the files that changed.
+	// Files is the index of every file a check hashed, by key (see
+	// [fileKey]), shared by all tasks: many tasks mounting one tree
+	// keep one entry per file, not one each.
 	Files map[string]fileRecord `json:"files,omitempty"`
 }
 
-const stateVersion = 2
+type taskRecord struct {
+	// Inputs is the task's fingerprint: program, settings and what it
+	// reads; Outputs the digest of what it left after the run.
+	Inputs  string `json:"inputs"`
+	Outputs string `json:"outputs"`
+}
+
+const stateVersion = 3
 
 // stateWrites counts the writes of state files, for tests.
 var stateWrites atomic.Int64
@@ -90,13 +87,14 @@ func (s stateFile) loadFrom(d *safefs.Dir) state {
 
 // record stores a task's record, or removes it when rec is nil.
 func (s stateFile) record(task string, rec *taskRecord) error {
-	return s.update(map[string]*taskRecord{task: rec})
+	return s.update(map[string]*taskRecord{task: rec}, nil)
 }
 
-// update applies changes (a nil record removes the task's) to the state
-// file in one write: under the lock it reads the file again, so records
-// that another process wrote meanwhile are kept.
-func (s stateFile) update(changes map[string]*taskRecord) error {
+// update applies changes (a nil record removes the task's) and the file
+// records learnt to the state file in one write: under the lock it reads
+// the file again, so records that another process wrote meanwhile are
+// kept.
+func (s stateFile) update(changes map[string]*taskRecord, learnt map[string]fileRecord) error {
 	d, err := s.guard.MkdirAll(s.dir)
 	if err != nil {
 		return err
@@ -119,6 +117,7 @@ func (s stateFile) update(changes map[string]*taskRecord) error {
 			st.Tasks[task] = *rec
 		}
 	}
+	st.Files = mergeIndex(st.Files, learnt, today(), indexMaxFiles)
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -148,6 +147,7 @@ type stateCache struct {
 	mu      sync.Mutex
 	cur     *state                 // as last read; nil: read on first need
 	pending map[string]*taskRecord // changes not yet written; nil removes
+	learnt  map[string]fileRecord  // index entries not yet written
 }
 
 // reload makes the next lookup read the file again, to see what other
@@ -168,12 +168,17 @@ func (c *stateCache) get(task string) (taskRecord, bool) {
 		}
 		return *rec, true
 	}
+	rec, ok := c.loaded().Tasks[task]
+	return rec, ok
+}
+
+// loaded returns the state, reading the file on first need; c.mu is held.
+func (c *stateCache) loaded() *state {
 	if c.cur == nil {
 		st := c.file.load()
 		c.cur = &st
 	}
-	rec, ok := c.cur.Tasks[task]
-	return rec, ok
+	return c.cur
 }
 
 // set records the task's record in memory, or its removal when rec is nil.
@@ -190,14 +195,15 @@ func (c *stateCache) set(task string, rec *taskRecord) {
 // update of the file.
 func (c *stateCache) flush() error {
 	c.mu.Lock()
-	changes := c.pending
-	c.pending = nil
+	changes, learnt := c.pending, c.learnt
+	c.pending, c.learnt = nil, nil
 	c.mu.Unlock()
-	if len(changes) == 0 {
+	if len(changes) == 0 && len(learnt) == 0 {
 		return nil
 	}
-	if err := c.file.update(changes); err != nil {
+	if err := c.file.update(changes, learnt); err != nil {
 		c.mu.Lock()
+		c.keepLearnt(learnt)
 		for task, rec := range changes { // keep them for a later flush
 			if _, newer := c.pending[task]; !newer {
 				if c.pending == nil {
@@ -210,46 +216,4 @@ func (c *stateCache) flush() error {
 		return err
 	}
 	return nil
-}
-
-// fingerprint digests everything that decides what a task does: its
-// program, every setting (see [writeSettings]), the environment with the
-// values of inherited host variables, and its input files.
-func (s *spec) fingerprint(d *digester, programDigest string) (string, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "program %s\nsettings ", programDigest)
-	writeSettings(h, s.settings)
-	env := append([]string{}, s.env...)
-	sort.Strings(env)
-	for _, e := range env {
-		fmt.Fprintf(h, "\nenv %q", e)
-	}
-	fmt.Fprintln(h)
-	inputs, err := expandGlobs(d.root, patterns(s.task.Inputs))
-	if err != nil {
-		return "", err
-	}
-	sum, err := d.digestFiles(inputs)
-	if err != nil {
-		return "", err
-	}
-	fmt.Fprintf(h, "inputs %s\n", sum)
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// outputsDigest digests the task's output files as they are now.
-func (s *spec) outputsDigest(d *digester) (string, error) {
-	outputs, err := expandGlobs(d.root, patterns(s.task.Outputs))
-	if err != nil {
-		return "", err
-	}
-	return d.digestFiles(outputs)
-}
-
-func patterns(gs []schema.Glob) []string {
-	out := make([]string, len(gs))
-	for i, g := range gs {
-		out[i] = g.Pattern
-	}
-	return out
 }

@@ -167,7 +167,9 @@ func newEngine(p *tasks.Project, flag string, stderr io.Writer) (*runner.Engine,
 
 const listUsage = `Usage: wasmtasks list [-f FILE] [--json]
 
-Lists the tasks with their descriptions and dependencies.
+Lists the tasks with their descriptions and dependencies. With --json, a
+JSON array with one object per task that also says how the task is found
+up to date ("up_to_date_check": declared, sandbox or always).
 
 Flags:
 `

@@ -67,6 +67,41 @@ static int cmd_symlink(const char *target, const char *link) {
   return 0;
 }
 
+// include preprocesses SRC into DST as a C compiler would, pasting in
+// every file named by an `#include "NAME"` line from SRC's folder: a tool
+// that reads files its task never declared.
+static int include_into(FILE *out, const char *path, int depth) {
+  FILE *in = fopen(path, "r");
+  if (!in) {
+    fprintf(stderr, "open %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  char line[1024], name[1024];
+  while (fgets(line, sizeof line, in)) {
+    if (depth < 8 && sscanf(line, "#include \"%1000[^\"]\"", name) == 1) {
+      char inc[2048];
+      const char *slash = strrchr(path, '/');
+      int dir = slash ? (int)(slash - path) + 1 : 0;
+      snprintf(inc, sizeof inc, "%.*s%s", dir, path, name);
+      if (include_into(out, inc, depth + 1)) return 1;
+      continue;
+    }
+    fputs(line, out);
+  }
+  fclose(in);
+  return 0;
+}
+
+static int cmd_include(const char *src, const char *dst) {
+  FILE *out = fopen(dst, "w");
+  if (!out) {
+    fprintf(stderr, "open %s: %s\n", dst, strerror(errno));
+    return 1;
+  }
+  if (include_into(out, src, 0)) return 1;
+  return fclose(out) ? 1 : 0;
+}
+
 // alloc takes MiB in 1 MiB blocks, writes every page and sums the bytes back,
 // so no compiler can drop the allocations.
 static int cmd_alloc(long mib) {
@@ -189,6 +224,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "cat")) return cmd_cat();
   if (!strcmp(cmd, "write") && argc == 4) return cmd_write(argv[2], argv[3]);
   if (!strcmp(cmd, "read") && argc == 3) return cmd_read(argv[2]);
+  if (!strcmp(cmd, "include") && argc == 4) return cmd_include(argv[2], argv[3]);
   if (!strcmp(cmd, "symlink") && argc == 4) return cmd_symlink(argv[2], argv[3]);
   if (!strcmp(cmd, "exit") && argc == 3) exit(atoi(argv[2]));
   if (!strcmp(cmd, "stderr") && argc == 3) {
