@@ -303,6 +303,11 @@ func (c *Client) requestFault(ctx context.Context, err error) {
 	c.fault(err, true)
 }
 
+// Refuse records that the caller refused what the cache sent (an entry
+// naming a path it may not write, say): a fault like bytes that do not
+// match their name, with the run's one warning.
+func (c *Client) Refuse(err error) { c.fault(err, false) }
+
 // fault counts a failure and gives the run's one warning; a server fault
 // also stops the client asking.
 func (c *Client) fault(err error, server bool) {

@@ -56,6 +56,10 @@ func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runne
 	// The console is flushed before the outputs are kept: a writer of
 	// the caller's that panics fails the task instead of the process.
 	consoleOut, consoleErr, finish := r.console.taskStreams(t.Name)
+	if s.record != nil {
+		recOut, recErr := s.record.streams()
+		consoleOut, consoleErr = io.MultiWriter(consoleOut, recOut), io.MultiWriter(consoleErr, recErr)
+	}
 	defer func() {
 		finish()
 		if perr := r.console.failure(); perr != nil && err == nil {

@@ -156,6 +156,8 @@ func (p *progress) ended(res Result) {
 	case p.quiet:
 	case res.Status == Ran:
 		p.line(res.Task, "ok in %s", t)
+	case res.Status == Cached:
+		p.line(res.Task, "cached (remote) in %s", t)
 	case res.Status == Cancelled:
 		p.line(res.Task, "stopped after %s", t)
 	}

@@ -34,9 +34,13 @@ const (
 	DepFailed
 	// Cancelled means the task was stopped while it ran.
 	Cancelled
+	// Cached means the task did not run: a remote cache held the result
+	// of a run with the same fingerprint, whose outputs were restored and
+	// console output replayed.
+	Cached
 )
 
-var statusNames = [...]string{"unknown", "not run", "ok", "up to date", "failed", "not run", "stopped"}
+var statusNames = [...]string{"unknown", "not run", "ok", "up to date", "failed", "not run", "stopped", "cached (remote)"}
 
 func (s Status) String() string {
 	if s < 0 || int(s) >= len(statusNames) {
@@ -45,7 +49,7 @@ func (s Status) String() string {
 	return statusNames[s]
 }
 
-func (s Status) ok() bool { return s == Ran || s == UpToDate }
+func (s Status) ok() bool { return s == Ran || s == UpToDate || s == Cached }
 
 // stopped reports a task that an interrupt or a failure elsewhere stopped
 // before it finished: it neither succeeded nor failed.

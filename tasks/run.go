@@ -412,6 +412,14 @@ func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 		res.Status = UpToDate
 		return res
 	}
+	key := r.actionKey(s, check)
+	if key != "" && r.fromRemote(ctx, s, key, check) {
+		res.Status = Cached
+		return res
+	}
+	if key != "" {
+		s.record = &consoleRecord{}
+	}
 	r.progress.started(t.Name)
 	rr, lastStderr, err := r.execute(ctx, t, s)
 	res.Source, res.Stderr = rr.Source, lastStderr
@@ -429,8 +437,11 @@ func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 	}
 	res.Status = Ran
 	if check.fingerprint != "" {
-		if err := r.recordSuccess(s, check); err != nil {
+		outputs, err := r.recordSuccess(s, check)
+		if err != nil {
 			r.console.printf("wasmtasks: warning: [%s] could not record the run for up-to-date checks: %v\n", t.Name, err)
+		} else if key != "" {
+			r.shareResult(s, key, rr.ExitCode, outputs, s.record)
 		}
 	}
 	return res

@@ -21,6 +21,7 @@ type spec struct {
 	args     []string        // argv, program name first
 	env      []string        // NAME=value, inherited variables included
 	dirs     []runner.Dir
+	record   *consoleRecord // if not nil, what the run prints, for the remote cache
 }
 
 func (p *Project) spec(t *schema.Task) *spec {

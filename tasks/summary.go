@@ -72,7 +72,7 @@ func (s Summary) table(w io.Writer) {
 			}
 		}
 		t, src := "-", "-"
-		if r.Status == Ran || r.Status == Failed || r.Status == Cancelled || r.Status == UpToDate {
+		if r.Status == Ran || r.Status == Failed || r.Status == Cancelled || r.Status == UpToDate || r.Status == Cached {
 			t = roundTime(r.Time)
 		}
 		if r.Source != runner.SourceUnknown {
@@ -102,7 +102,7 @@ func (s Summary) counts() string {
 	for _, c := range []struct {
 		st   Status
 		word string
-	}{{UpToDate, "up to date"}, {Ran, "ran"}, {Failed, "failed"}, {Cancelled, "stopped"}, {NotRun, "not run"}, {StatusUnknown, "unknown"}} {
+	}{{UpToDate, "up to date"}, {Cached, "cached (remote)"}, {Ran, "ran"}, {Failed, "failed"}, {Cancelled, "stopped"}, {NotRun, "not run"}, {StatusUnknown, "unknown"}} {
 		if n[c.st] > 0 {
 			parts = append(parts, thousands(n[c.st])+" "+c.word)
 		}

@@ -69,25 +69,26 @@ func (r *Runner) checkUpToDate(s *spec) (upToDateCheck, error) {
 // skip the task if nothing changes. If what it reads is no longer what the
 // check before the run saw (the task or another process changed it
 // meanwhile), the outputs may come from other inputs: the task's record is
-// dropped instead, and the next run runs it.
-func (r *Runner) recordSuccess(s *spec, check upToDateCheck) error {
+// dropped instead, and the next run runs it. It returns the files the
+// task left.
+func (r *Runner) recordSuccess(s *spec, check upToDateCheck) ([]outputFile, error) {
 	kind := s.upToDateKind()
 	d := newDigester(r.project.File.Dir, &r.state)
 	defer r.state.learn(d.seen)
 	fp, err := r.fingerprint(s, kind, d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if fp != check.fingerprint {
 		r.state.set(s.task.Name, nil)
-		return errInputsChanged
+		return nil, errInputsChanged
 	}
-	outputs, _, err := r.outputsOf(s, kind, d)
+	outputs, list, err := r.outputsOf(s, kind, d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r.state.set(s.task.Name, &taskRecord{Inputs: fp, Outputs: outputs})
-	return nil
+	return list, nil
 }
 
 // fingerprint digests everything that decides what a task does: its kind

@@ -1,6 +1,7 @@
 // probe is the test suite's guest: one program whose first argument picks
 // what it does, so a single build serves every runner test.
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,22 @@ static int recurse(long n) {
   return recurse(n + 1) + pad[0];
 }
 
+// gen writes TEXT to DIR/sub/gen.txt and says so on stdout and stderr: a
+// task that leaves a file and prints, for the remote cache's tests.
+static int cmd_gen(const char *dir, const char *text) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/sub", dir);
+  if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+    fprintf(stderr, "mkdir %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  snprintf(path, sizeof path, "%s/sub/gen.txt", dir);
+  if (cmd_write(path, text) != 0) return 1;
+  printf("generated %s\n", text);
+  fprintf(stderr, "note: wrote %s\n", path);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     puts("hello from probe");
@@ -223,6 +240,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "env")) return cmd_env();
   if (!strcmp(cmd, "cat")) return cmd_cat();
   if (!strcmp(cmd, "write") && argc == 4) return cmd_write(argv[2], argv[3]);
+  if (!strcmp(cmd, "gen") && argc == 4) return cmd_gen(argv[2], argv[3]);
   if (!strcmp(cmd, "read") && argc == 3) return cmd_read(argv[2]);
   if (!strcmp(cmd, "include") && argc == 4) return cmd_include(argv[2], argv[3]);
   if (!strcmp(cmd, "symlink") && argc == 4) return cmd_symlink(argv[2], argv[3]);
