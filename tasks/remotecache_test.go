@@ -1,14 +1,11 @@
 package tasks
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/internal/testcache"
 	"github.com/wasmtasks/wasmtasks/runner"
 )
@@ -31,25 +28,7 @@ func shareTeamKey(t *testing.T) {
 // of the project at a path of its own, a new engine on an empty store.
 func onMachine(t *testing.T, yaml string, opts Options, names ...string) outcome {
 	t.Helper()
-	p, _ := project(t, yaml)
-	var out, errb bytes.Buffer
-	log := clilog.New(&errb, "wasmtasks")
-	eng, err := runner.NewEngine(runner.Options{StoreDir: t.TempDir(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	opts.Stdout, opts.Stderr, opts.Engine, opts.Logger = &out, &errb, eng, log
-	r, err := NewRunner(p, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := r.Run(context.Background(), names...)
-	r.Close()
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, errb.String())
-	}
-	return outcome{sum, err, out.String(), errb.String()}
+	return newMachine(t, yaml).run(t, opts, nil, names...)
 }
 
 // codeSource says where the run's one program came from.
