@@ -4,6 +4,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/wasmtasks/wasmtasks/runner"
@@ -36,6 +37,11 @@ func (p *Project) spec(t *schema.Task) *spec {
 	}
 	for _, a := range set.Args {
 		s.args = append(s.args, string(a))
+	}
+	// Merge may share the list with the component's (and so with every
+	// task of it, running at once): replace entries in a copy.
+	if slices.ContainsFunc(set.Dirs, func(d *schema.Dir) bool { return d.Archive.Name != "" }) {
+		set.Dirs = slices.Clone(set.Dirs)
 	}
 	for i, d := range set.Dirs {
 		if d.Archive.Name != "" {
