@@ -106,7 +106,10 @@ func join(a, b reflect.Value) reflect.Value {
 		out := reflect.MakeSlice(a.Type(), 0, a.Len()+b.Len())
 		return reflect.AppendSlice(reflect.AppendSlice(out, a), b)
 	case reflect.Bool:
-		return reflect.ValueOf(a.Bool() || b.Bool()).Convert(a.Type())
+		if b.Bool() {
+			return b
+		}
+		return a
 	case reflect.Struct:
 		if b.IsZero() {
 			return a

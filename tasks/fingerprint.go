@@ -1,10 +1,10 @@
 package tasks
 
 import (
-	"fmt"
 	"io"
 	"reflect"
 	"strconv"
+	"sync"
 
 	"github.com/wasmtasks/wasmtasks/schema"
 )
@@ -25,12 +25,10 @@ func writeValue(w io.Writer, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Struct:
 		io.WriteString(w, "{")
-		for i := range v.NumField() {
-			if f := v.Type().Field(i); f.Tag.Get("hash") != "ignore" {
-				fmt.Fprintf(w, "%s:", f.Name)
-				writeValue(w, v.Field(i))
-				io.WriteString(w, " ")
-			}
+		for _, f := range hashedFields(v.Type()) {
+			io.WriteString(w, f.label)
+			writeValue(w, v.Field(f.index))
+			io.WriteString(w, " ")
 		}
 		io.WriteString(w, "}")
 	case reflect.Slice:
@@ -56,4 +54,29 @@ func writeValue(w io.Writer, v reflect.Value) {
 	default:
 		panic("tasks: no fingerprint encoding for " + v.Type().String())
 	}
+}
+
+// hashedField is a struct field that the fingerprint covers.
+type hashedField struct {
+	label string // "Name:"
+	index int
+}
+
+var hashedFieldsOf sync.Map // reflect.Type → []hashedField
+
+// hashedFields lists the fields of struct type t not tagged
+// `hash:"ignore"`, read from the tags once per type: every task's check
+// writes its settings.
+func hashedFields(t reflect.Type) []hashedField {
+	if fs, ok := hashedFieldsOf.Load(t); ok {
+		return fs.([]hashedField)
+	}
+	var fs []hashedField
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Tag.Get("hash") != "ignore" {
+			fs = append(fs, hashedField{label: f.Name + ":", index: i})
+		}
+	}
+	hashedFieldsOf.Store(t, fs)
+	return fs
 }
