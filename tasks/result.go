@@ -42,6 +42,18 @@ const (
 
 var statusNames = [...]string{"unknown", "not run", "ok", "up to date", "failed", "not run", "stopped", "cached (remote)"}
 
+// statusKeys name the statuses in `run --json`: one word each, stable for
+// scripts, where the summary's words are for people.
+var statusKeys = [...]string{"unknown", "not_run", "ran", "up_to_date", "failed", "dep_failed", "stopped", "cached_remote"}
+
+// Key is the status's name in JSON reports.
+func (s Status) Key() string {
+	if s < 0 || int(s) >= len(statusKeys) {
+		return "unknown"
+	}
+	return statusKeys[s]
+}
+
 func (s Status) String() string {
 	if s < 0 || int(s) >= len(statusNames) {
 		return "unknown"

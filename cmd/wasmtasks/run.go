@@ -28,6 +28,16 @@ interrupted, and 141 when its stdout was closed (wasmtasks run | head): it
 then stops the tasks and removes their unfinished outputs, and exits as a
 shell reports a command that SIGPIPE killed.
 
+With --json, the last line on stderr is one JSON object, written after the
+summary:
+  {"tasks": [{"task": "gen", "status": S, "program": P, "time_ms": 12.5,
+              "exit_code": N, "error": "…", "cause": "…"}, …]}
+status is ran, up_to_date, cached_remote, failed, dep_failed (cause names
+the dependency), not_run, stopped or unknown; program says where the
+compiled code came from (compiled, stored, memory, remote; absent when no
+program was loaded); exit_code is absent when the program did not run or
+was stopped or trapped; error says why a task failed.
+
 Flags:
 `
 
@@ -68,7 +78,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
 func runCmd(args []string, stdout, stderr io.Writer) error {
 	var pf projectFlags
 	var opts tasks.Options
-	var dryRun, checkRepro bool
+	var dryRun, checkRepro, asJSON bool
 	fs := newFlagSet("run", runUsage, stderr)
 	pf.register(fs)
 	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
@@ -79,6 +89,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&opts.Quiet, "quiet", false, "print only the tasks' output and their failures: no progress, and only the failures of the summary")
 	fs.StringVar(&opts.Summary, "summary", "", "end with a `short` summary (counts and failures; the default), full (also a row per task) or failures (the default with --quiet)")
 	fs.BoolVar(&checkRepro, "check-reproducible", false, "after running, run each named task (or every task) twice more into fresh copies of its read-write folders and fail, naming the first differing file and byte, unless every output is the same")
+	fs.BoolVar(&asJSON, "json", false, "end with the summary as one line of JSON on stderr (see above)")
 	var rc remoteCacheFlags
 	rc.register(fs)
 	var budget string
@@ -125,7 +136,16 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	sum, err := run(ctx, fs.Args()...)
 	r.PrintSummary(sum)
-	return brokenPipeExit(ctx, err)
+	err = brokenPipeExit(ctx, err)
+	if !asJSON {
+		return err
+	}
+	// The error's line comes before the report, which must be last.
+	status := report(err, stderr)
+	if jerr := sum.WriteJSON(stderr); jerr != nil && status == exitcode.OK {
+		return jerr
+	}
+	return silentExit(status)
 }
 
 // parseBudget reads --memory-budget: a size, "off" (no budget, which
