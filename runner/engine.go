@@ -63,6 +63,7 @@ type Engine struct {
 	spareErr error
 	store    *store.Store // nil when the store is off or could not be opened
 	log      *slog.Logger
+	outs     outPool // pipes for guests' output, kept across runs (outchan.go)
 
 	tickMu  sync.Mutex
 	running int  // guests running now
@@ -141,6 +142,7 @@ func (e *Engine) freeNow() {
 	e.tickMu.Lock()
 	e.closed = true
 	e.tickMu.Unlock()
+	e.outs.close()
 	e.c.Close()
 	if spare := e.spare.Load(); spare != nil {
 		spare.Close()
