@@ -176,6 +176,7 @@ func (e *Engine) tickEpochs() {
 	defer t.Stop()
 	idle := 0
 	for range t.C {
+		e.outs.kick() // runs this long stream their output (outchan.go)
 		e.c.IncrementEpoch()
 		if spare := e.spare.Load(); spare != nil {
 			spare.IncrementEpoch()

@@ -17,6 +17,14 @@ import (
 // the pipe, and what is there is read out before the pipe goes back to
 // the pool. A pipe lent to a run that never returns (an abandoned guest
 // blocked forever) is never lent again.
+//
+// Waking the reader for each write costs more than a short run, too (the
+// poller, a thread, the scheduler: 30–70 µs a run). So a pipe's reader
+// waits for the run's output only once the run has lasted an epoch tick
+// (10 ms; the engine's ticker kicks the pipes lent to runs); before that,
+// output stays in the pipe, which holds 64 KiB, and a run that ends
+// sooner has it all read when its pipe comes back. A guest that fills
+// the pipe sooner waits for the tick.
 
 // outTarget is where one run's output through an outChan goes: the Cmd's
 // writer, behind its guard. It is used only under the outChan's lock.
@@ -49,11 +57,23 @@ func (t *outTarget) deliver(p []byte) {
 // run that can be under way at once on a wide machine.
 const maxIdleChans = 128
 
-// outPool is an engine's idle pipes. The zero value is ready to use.
+// outPool is an engine's pipes: the idle ones, and those lent to runs.
+// The zero value is ready to use.
 type outPool struct {
 	mu     sync.Mutex
 	idle   []*outChan
+	lent   map[*outChan]struct{}
 	closed bool
+}
+
+// kick has the pipes lent to runs read as output arrives from now on
+// (see outChan.kick); the engine's epoch ticker calls it at every tick.
+func (p *outPool) kick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for ch := range p.lent {
+		ch.kick()
+	}
 }
 
 // get lends a pipe whose output goes to t until it is put back.
@@ -71,12 +91,21 @@ func (p *outPool) get(t *outTarget) (*outChan, error) {
 		}
 	}
 	ch.attach(t)
+	p.mu.Lock()
+	if p.lent == nil {
+		p.lent = map[*outChan]struct{}{}
+	}
+	p.lent[ch] = struct{}{}
+	p.mu.Unlock()
 	return ch, nil
 }
 
 // put takes back a pipe whose run is over: wasmtime has closed its ends.
 // The rest of the run's output is delivered first.
 func (p *outPool) put(ch *outChan) {
+	p.mu.Lock()
+	delete(p.lent, ch)
+	p.mu.Unlock()
 	ch.detach()
 	p.mu.Lock()
 	keep := !p.closed && len(p.idle) < maxIdleChans

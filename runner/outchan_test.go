@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -62,4 +63,41 @@ func runTagged(eng *runner.Engine, path, tag string, lines int, shared bool) err
 		return fmt.Errorf("%s: stdout %q, stderr %q; want stdout %q", tag, out.String(), errb.String(), want.String())
 	}
 	return nil
+}
+
+// signalWriter reports each write on a channel.
+type signalWriter struct{ writes chan string }
+
+func (w signalWriter) Write(p []byte) (int, error) {
+	w.writes <- string(p)
+	return len(p), nil
+}
+
+// TestOutputStreamsWhileTheGuestRuns: a guest that waits for more input
+// after it wrote a line has that line delivered to the writer while it
+// still runs (output is not held until the run ends). Nothing here is
+// timed: the test waits for the line, then ends the guest's input.
+func TestOutputStreamsWhileTheGuestRuns(t *testing.T) {
+	eng := newEngine(t)
+	for kind, path := range probes(t) {
+		t.Run(kind, func(t *testing.T) {
+			in, feed := io.Pipe()
+			w := signalWriter{writes: make(chan string, 16)}
+			cmd := eng.Command(path, "relay")
+			cmd.Stdin, cmd.Stdout = in, w
+			done := make(chan error, 1)
+			go func() {
+				_, err := cmd.Run(context.Background())
+				done <- err
+			}()
+			fmt.Fprintln(feed, "ping")
+			if got := <-w.writes; got != "ping\n" {
+				t.Errorf("got %q, want ping", got)
+			}
+			feed.Close()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
 }
