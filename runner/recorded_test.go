@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/runner/internal/store"
 )
@@ -76,11 +77,15 @@ func TestRecordedProgramChanged(t *testing.T) {
 	path := agedCopy(t, testprog.Module(t, "probe"), dir, "p.wasm")
 	runArgs(t, storeEngine(t, storeDir, nil), path)
 
-	cmd := storeEngine(t, storeDir, nil).Command(path)
-	cmd.SHA256 = strings.Repeat("0", 64)
-	if _, err := cmd.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "pinned") {
-		t.Fatalf("a wrong pin with a recorded digest: %v", err)
+	digest, _ := fileDigest(path)
+	before := programReads.Load()
+	cmd := storeEngine(t, storeDir, nil).Command(path, "write", "/x", "y")
+	cmd.SHA256 = strings.Repeat("f", 64)
+	res, err := cmd.Run(context.Background())
+	if res.Run != 0 || programReads.Load() != before {
+		t.Errorf("wrong pin with a recorded digest: ran %v, or read the file", res.Run)
 	}
+	golden.CheckError(t, filepath.Join("testdata", "golden", "pinned-digest", "wrong-pin.txt"), err, path, "PROGRAM", digest, "DIGEST")
 
 	greet, err := os.ReadFile(testprog.Module(t, "greet"))
 	if err != nil {
@@ -89,7 +94,7 @@ func TestRecordedProgramChanged(t *testing.T) {
 	if err := os.WriteFile(path, greet, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := programReads.Load()
+	before = programReads.Load()
 	cmd = storeEngine(t, storeDir, nil).Command(path, "you")
 	var out bytes.Buffer
 	cmd.Stdout = &out
