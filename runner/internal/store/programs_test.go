@@ -18,11 +18,17 @@ func agedStamp(start time.Time) filestamp.Stamp {
 	return filestamp.Stamp{Dev: 1, Ino: 2, Size: 3, Mtime: 4, Ctime: start.Add(-time.Hour).UnixNano()}
 }
 
-func TestProgramRecord(t *testing.T) {
+// recordOne opens a store and records aProgram for an aged file version.
+func recordOne(t *testing.T) (*Store, filestamp.Stamp) {
 	c, _ := open(t, 0)
 	start := time.Now()
 	st := agedStamp(start)
 	c.RecordProgram(st, aProgram, start)
+	return c, st
+}
+
+func TestProgramRecord(t *testing.T) {
+	c, st := recordOne(t)
 	if got, ok := c.LookupProgram(st); !ok || got != aProgram {
 		t.Fatalf("LookupProgram: %v %v, want %v", got, ok, aProgram)
 	}
@@ -54,10 +60,7 @@ func TestRacyProgramIsNotRecorded(t *testing.T) {
 // TestProgramRecordOfAnotherKey: a record made under another store key
 // (another user's store copied in, or a forgery) does not verify.
 func TestProgramRecordOfAnotherKey(t *testing.T) {
-	c, _ := open(t, 0)
-	start := time.Now()
-	st := agedStamp(start)
-	c.RecordProgram(st, aProgram, start)
+	c, st := recordOne(t)
 	c.key = newStoreKey([]byte("another secret, another store"), "elsewhere")
 	if _, ok := c.LookupProgram(st); ok {
 		t.Fatal("a record verified under another key")
@@ -65,11 +68,8 @@ func TestProgramRecordOfAnotherKey(t *testing.T) {
 }
 
 func TestPruneForgetsOldProgramRecords(t *testing.T) {
-	c, _ := open(t, 0)
-	start := time.Now()
-	st := agedStamp(start)
-	c.RecordProgram(st, aProgram, start)
-	old := start.Add(-2 * programRecordAge)
+	c, st := recordOne(t)
+	old := time.Now().Add(-2 * programRecordAge)
 	if err := os.Chtimes(c.programPath(st), old, old); err != nil {
 		t.Fatal(err)
 	}
