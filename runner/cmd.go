@@ -210,6 +210,7 @@ func (c *Cmd) Run(ctx context.Context) (Result, error) {
 func (c *Cmd) loadProgram(ctx context.Context) (*program, Source, error) {
 	wasm := c.Wasm
 	var stamp fileStamp
+	var readStart time.Time
 	if wasm == nil {
 		var err error
 		if stamp, err = statFile(c.Path); err != nil {
@@ -219,6 +220,12 @@ func (c *Cmd) loadProgram(ctx context.Context) (*program, Source, error) {
 			c.kind = f.prog.kind
 			return f.prog, Memory, c.checkPin(f.digest)
 		}
+		if p, ok, err := c.loadRecorded(stamp); err != nil {
+			return nil, SourceUnknown, err
+		} else if ok {
+			return p, Stored, nil
+		}
+		readStart = time.Now()
 		if wasm, err = readProgram(c.Path); err != nil {
 			return nil, SourceUnknown, err
 		}
@@ -233,8 +240,29 @@ func (c *Cmd) loadProgram(ctx context.Context) (*program, Source, error) {
 	p, src, err := c.engine.load(ctx, wasm, d, c.OnCompile)
 	if err == nil && c.Wasm == nil {
 		c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
+		c.engine.record(c.Path, stamp, d, p, readStart)
 	}
 	return p, src, err
+}
+
+// loadRecorded loads the program from the store without reading its file,
+// when the store recorded this version of the file (recorded.go); ok is
+// false when the usual way must load it. A pin that the recorded digest
+// does not match is an error, as it would be after reading.
+func (c *Cmd) loadRecorded(stamp fileStamp) (p *program, ok bool, err error) {
+	d, kind, sh, ok := c.engine.recorded(stamp)
+	if !ok {
+		return nil, false, nil
+	}
+	c.kind = kind
+	if err := c.checkPin(d); err != nil {
+		return nil, false, err
+	}
+	if p, ok = c.engine.loadRecorded(d, kind, sh); !ok {
+		return nil, false, nil
+	}
+	c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
+	return p, true, nil
 }
 
 // checkPin compares the program's digest with SHA256, if that is set.

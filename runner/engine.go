@@ -64,6 +64,7 @@ type Engine struct {
 	store    *store.Store // nil when the store is off or could not be opened
 	log      *slog.Logger
 	shared   atomic.Pointer[CodeCache] // see ShareCode
+	outs     outPool                   // pipes for guests' output, kept across runs (outchan.go)
 
 	tickMu  sync.Mutex
 	running int  // guests running now
@@ -142,6 +143,7 @@ func (e *Engine) freeNow() {
 	e.tickMu.Lock()
 	e.closed = true
 	e.tickMu.Unlock()
+	e.outs.close()
 	e.c.Close()
 	if spare := e.spare.Load(); spare != nil {
 		spare.Close()
@@ -175,6 +177,7 @@ func (e *Engine) tickEpochs() {
 	defer t.Stop()
 	idle := 0
 	for range t.C {
+		e.outs.kick() // runs this long stream their output (outchan.go)
 		e.c.IncrementEpoch()
 		if spare := e.spare.Load(); spare != nil {
 			spare.IncrementEpoch()

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
@@ -25,8 +26,12 @@ const maxProgramBytes = 1 << 30
 // maxProgramBytes, never a named pipe or a device that would block or never
 // end.
 func readProgram(path string) ([]byte, error) {
+	programReads.Add(1)
 	return safefs.ReadRegular(path, maxProgramBytes, false)
 }
+
+// programReads counts the program files read, for tests.
+var programReads atomic.Int64
 
 func statFile(path string) (fileStamp, error) { return filestamp.Stat(path) }
 
@@ -91,6 +96,10 @@ func (e *Engine) Digest(path string) (string, error) {
 	}
 	if f, ok := e.known(path, stamp); ok {
 		return hex.EncodeToString(f.digest[:]), nil
+	}
+	if d, _, _, ok := e.recorded(stamp); ok {
+		e.remember(path, loadedFile{stamp: stamp, digest: d})
+		return hex.EncodeToString(d[:]), nil
 	}
 	wasm, err := readProgram(path)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 // wasiConfig translates the Cmd's fields into the binding's WASI settings.
 // The returned streams must be released once the run is over.
 func (c *Cmd) wasiConfig(ctx context.Context) (*capi.WASI, *streams, error) {
-	st := &streams{}
+	st := &streams{pool: &c.engine.outs}
 	w := &capi.WASI{Args: c.Args}
 	if len(w.Args) == 0 {
 		w.Args = []string{path.Base(c.Path)}
@@ -167,11 +167,12 @@ func (st *streams) openDir(host string, create bool, g *safefs.Guard) (preopen, 
 // path ([pipePath]: /dev/fd/N on Unix; elsewhere a pipe has none, and only
 // inherited or absent streams work); goroutines copy between the host ends
 // and the Cmd's streams, so output streams while the guest runs and is
-// never held whole.
+// never held whole. Output goes through pipes the engine keeps
+// (outchan.go); stdin through a pipe of the run's own.
 type streams struct {
+	pool      *outPool   // the engine's pipes for output
+	chans     []*outChan // the pipes this run's output goes through
 	guestEnds []*os.File // our copies of the ends wasmtime opened
-	copiers   sync.WaitGroup
-	hostEnds  []*os.File
 	outputs   []*guardedWriter
 	stdin     *os.File // the host end of the stdin pipe, if any
 	stop      func() bool
@@ -206,6 +207,7 @@ type guardedWriter struct {
 	mu   sync.Mutex
 	w    io.Writer
 	shut bool
+	ch   *outChan // the pipe that brings the guest's output to it
 }
 
 // guardFor returns the guard of w: stdout and stderr that are the same
@@ -256,7 +258,9 @@ func (st *streams) abandon() {
 }
 
 // output connects a writer: nil discards, the process's own stream is
-// inherited, anything else gets a pipe.
+// inherited, anything else gets a pipe of the engine's (outchan.go); a
+// writer that is both stdout and stderr gets one pipe for both, so their
+// order is kept.
 func (st *streams) output(name string, w io.Writer, own *os.File) (inherit bool, file string, err error) {
 	switch w {
 	case nil:
@@ -264,41 +268,14 @@ func (st *streams) output(name string, w io.Writer, own *os.File) (inherit bool,
 	case own:
 		return true, "", nil
 	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		return false, "", fmt.Errorf("output pipe: %w", err)
-	}
-	st.guestEnds = append(st.guestEnds, pw)
-	st.hostEnds = append(st.hostEnds, pr)
-	path, err := pipePath(pw)
-	if err != nil {
-		return false, "", err
-	}
 	g := st.guardFor(w)
-	st.copiers.Add(1)
-	go func() {
-		defer st.copiers.Done()
-		// A writer that fails or panics stops taking output; the guest's
-		// further writes then fail, and draining the pipe keeps it from
-		// blocking.
-		if err := st.copyOut(name, g, pr); err != nil {
-			io.Copy(io.Discard, pr)
+	if g.ch == nil {
+		if g.ch, err = st.pool.get(&outTarget{st: st, name: name, w: g}); err != nil {
+			return false, "", err
 		}
-	}()
-	return false, path, nil
-}
-
-// copyOut copies the guest's output to the Cmd's writer; a panic of the
-// writer is recovered and recorded, and ends the copy with an error.
-func (st *streams) copyOut(name string, w io.Writer, r io.Reader) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			st.recovered(name, v)
-			err = ErrStreamPanicked
-		}
-	}()
-	_, err = io.Copy(w, r)
-	return err
+		st.chans = append(st.chans, g.ch)
+	}
+	return false, g.ch.path, nil
 }
 
 // input connects stdin: nil is empty, os.Stdin is inherited, any other
@@ -354,10 +331,10 @@ func (st *streams) opened() {
 // called after the store is closed (which closes wasmtime's ends).
 func (st *streams) finish() {
 	st.opened()
-	st.copiers.Wait()
-	for _, f := range st.hostEnds {
-		f.Close()
+	for _, ch := range st.chans {
+		st.pool.put(ch)
 	}
+	st.chans = nil
 	if st.stop != nil {
 		st.stop()
 	}

@@ -1,11 +1,10 @@
 package schema
 
 import (
-	"regexp"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wasmtasks/wasmtasks/internal/envname"
+	"github.com/wasmtasks/wasmtasks/internal/lazyre"
 )
 
 // A grammar is the one definition of how a leaf value is written. The
@@ -15,11 +14,11 @@ import (
 // schema's description says in words.
 type grammar struct {
 	pattern string
-	re      *regexp.Regexp
+	re      *lazyre.Regexp // compiled on first use, not at every start
 }
 
 func newGrammar(pattern string) grammar {
-	return grammar{pattern: pattern, re: regexp.MustCompile(pattern)}
+	return grammar{pattern: pattern, re: lazyre.New(pattern)}
 }
 
 func (g grammar) match(s string) bool { return g.re.MatchString(s) }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
+	"github.com/wasmtasks/wasmtasks/internal/lazyre"
 )
 
 // String is a string in which ${NAME} variables were expanded.
@@ -394,7 +394,7 @@ func (g *Glob) decode(d *decoder, n *yaml.Node) {
 
 // globUp finds a ".." part: one rule for the decoder and the JSON Schema,
 // which sees the text before cleaning, so a glob may not climb at all.
-var globUp = regexp.MustCompile(`(^|/)\.\.(/|$)`)
+var globUp = lazyre.New(`(^|/)\.\.(/|$)`)
 
 func (*Glob) jsonSchema() object {
 	return object{"type": "string", "minLength": 1, "not": object{"anyOf": []any{

@@ -10,16 +10,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/wasmtasks/wasmtasks/internal/lazyre"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // exactVersion matches a semantic version or pseudo-version: what a module
 // query names exactly, once and for all. Anything else (latest, a branch,
 // a prefix like v1.2, a range) is a query whose answer moves.
-var exactVersion = regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+incompatible)?$`)
+var exactVersion = lazyre.New(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+incompatible)?$`)
 
 // fetchGo obtains a go: source.
 func (f *Fetcher) fetchGo(ctx context.Context, spec Spec, pin *Pin) (string, Pin, error) {

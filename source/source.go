@@ -6,7 +6,8 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"regexp"
+
+	"github.com/wasmtasks/wasmtasks/internal/lazyre"
 )
 
 // A Spec is what the task file says about where a program comes from:
@@ -106,7 +107,7 @@ func checkPin(pin *Pin, source, ref string) error {
 	return &MismatchError{Ref: ref, Want: pin.Source + " " + pin.Ref, Got: source + " " + ref}
 }
 
-var hexDigest = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var hexDigest = lazyre.New(`^[0-9a-f]{64}$`)
 
 func (f *Fetcher) env() []string {
 	if f.Env != nil {

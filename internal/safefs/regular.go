@@ -98,12 +98,34 @@ func ReadAll(f *os.File, fi fs.FileInfo, max int64) ([]byte, error) {
 	if fi.Size() > max {
 		return nil, fmt.Errorf("%s: %w: %d bytes, at most %d allowed", f.Name(), ErrTooLarge, fi.Size(), max)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	b, err := readSized(f, fi.Size(), max)
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) > max {
 		return nil, fmt.Errorf("%s: %w: it grew past %d bytes while read", f.Name(), ErrTooLarge, max)
+	}
+	return b, nil
+}
+
+// readSized reads f to its end, or to max+1 bytes, into a buffer made for
+// size bytes (and the read that finds the end): a large file is not read
+// through ever larger buffers, each of which costs fresh pages
+// (io.ReadAll's growth took 2–3 times the size).
+func readSized(f *os.File, size, max int64) ([]byte, error) {
+	b := make([]byte, 0, min(size, max)+1)
+	for int64(len(b)) <= max {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // the file grew since its stat
+		}
+		n, err := f.Read(b[len(b):min(int64(cap(b)), max+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }

@@ -30,6 +30,17 @@ static int cmd_cat(void) {
   return ferror(stdin) ? 2 : 0;
 }
 
+// relay echoes each line of stdin to stdout at once, until end of input:
+// a test can see output arrive while the guest still runs.
+static int cmd_relay(void) {
+  static char line[4096];
+  while (fgets(line, sizeof line, stdin)) {
+    fputs(line, stdout);
+    fflush(stdout);
+  }
+  return 0;
+}
+
 static int cmd_write(const char *path, const char *text) {
   FILE *f = fopen(path, "w");
   if (!f) {
@@ -239,6 +250,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "args")) return cmd_args(argc, argv);
   if (!strcmp(cmd, "env")) return cmd_env();
   if (!strcmp(cmd, "cat")) return cmd_cat();
+  if (!strcmp(cmd, "relay")) return cmd_relay();
   if (!strcmp(cmd, "write") && argc == 4) return cmd_write(argv[2], argv[3]);
   if (!strcmp(cmd, "gen") && argc == 4) return cmd_gen(argv[2], argv[3]);
   if (!strcmp(cmd, "read") && argc == 3) return cmd_read(argv[2]);

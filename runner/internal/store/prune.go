@@ -57,12 +57,18 @@ func (c *Store) list() ([]listed, error) {
 
 // Prune shrinks the store to its cap, evicting the least recently used
 // entries first, and removes what crashed writers left behind: temporary
-// files and code without a checksum file, once they are an hour old.
+// files and code without a checksum file, once they are an hour old. It
+// also forgets the program records (programs.go) made more than
+// programRecordAge ago; a program still in use is recorded again.
 func (c *Store) Prune() (removed int, freed int64, err error) {
 	removed, freed, err = c.evict(c.max, "")
 	n, b := c.removeStrays(time.Hour)
-	return removed + n, freed + b, err
+	n2, b2 := c.removePrograms(programRecordAge)
+	return removed + n + n2, freed + b + b2, err
 }
+
+// programRecordAge is how long Prune keeps a program record.
+const programRecordAge = 30 * 24 * time.Hour
 
 // evict removes least recently used entries until the store is within max
 // bytes, never removing keep (the entry just written).

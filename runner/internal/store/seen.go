@@ -131,3 +131,11 @@ func (c *Store) vouch(key string, s sum, fi fs.FileInfo, start time.Time) {
 	}
 	_ = c.writeFile(c.seenPath(key), seenRecord{stamp: st, mac: c.seenMAC(key, s, st)}.encode())
 }
+
+// SetRacyWindow sets racyWindow and returns a func that restores it: for
+// the tests of the runner, which cannot wait seconds for files to age.
+func SetRacyWindow(d time.Duration) (restore func()) {
+	old := racyWindow
+	racyWindow = d
+	return func() { racyWindow = old }
+}
