@@ -61,6 +61,12 @@ type Config struct {
 	// Netrc is the netrc file to read credentials from; "" means $NETRC,
 	// else ~/.netrc (see [Credentials]).
 	Netrc string
+	// URLFromSharedFile says URL came from a file that others can change,
+	// such as a task file in a repository (a pull request can point it at
+	// any server): then only a netrc "machine" entry for URL's very host
+	// is sent, never $WASMTASKS_REMOTE_CACHE_CREDENTIALS or a netrc
+	// "default" entry, which would follow the URL wherever it leads.
+	URLFromSharedFile bool
 }
 
 // ErrBadURL is wrapped by the error of [New] and [ParseURL] for a URL
@@ -125,7 +131,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = newHTTPClient()
 	u, _ := url.Parse(base)
-	if cred, ok := Credentials(u, cfg.Netrc); ok && mayAuthenticate(u) {
+	if cred, ok := Credentials(u, cfg.Netrc, cfg.URLFromSharedFile); ok && mayAuthenticate(u) {
 		c.user, c.pass = cred.User, cred.Password
 	}
 	c.uploads = newUploader(c)
