@@ -22,7 +22,7 @@ type hostileCache struct {
 
 	mu     sync.Mutex
 	auth   []string // Authorization headers received
-	casGet int      // CAS requests received
+	casGet int      // CAS GETs received
 }
 
 func startHostileCache(t *testing.T, ac *remotecache.ActionResult) *hostileCache {
@@ -48,7 +48,7 @@ func (h *hostileCache) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		h.auth = append(h.auth, a)
 	}
 	cas := strings.HasPrefix(req.URL.Path, "/cas/")
-	if cas {
+	if cas && req.Method == http.MethodGet {
 		h.casGet++
 	}
 	h.mu.Unlock()
@@ -107,5 +107,33 @@ func TestRemoteCacheCredentialsStayWithTheirHost(t *testing.T) {
 	newMachine(t, genYAML(evil.URL)).run(t, Options{RemoteCache: evil.URL}, nil, "gen")
 	if got := evil.authorizations(); got[len(got)-1] != "Basic Y2k6dGhlLXNlY3JldA==" {
 		t.Fatalf("a cache named by the environment got %q, not the secret", got)
+	}
+}
+
+// TestRemoteTaskEntryTooLarge proves an entry whose files add up to more
+// than a result may hold (here three of 400 MiB, as a hostile server may
+// name up to 100,000 of 1 GiB each, all held in memory before the first
+// is written), or whose console output is more than a run records, is
+// refused before any blob is asked for, and the task runs.
+func TestRemoteTaskEntryTooLarge(t *testing.T) {
+	t.Setenv(envStoreKeyFile, "")
+	big := &remotecache.ActionResult{}
+	for _, name := range []string{"a", "b", "c"} {
+		d := remotecache.DigestOf([]byte(name))
+		d.Size = 400 << 20
+		big.OutputFiles = append(big.OutputFiles, remotecache.OutputFile{Path: "out/" + name, Digest: d})
+	}
+	loud := &remotecache.ActionResult{Stdout: remotecache.DigestOf([]byte("loud"))}
+	loud.Stdout.Size = maxRecorded + 1
+	for name, entry := range map[string]*remotecache.ActionResult{"files": big, "stdout": loud} {
+		evil := startHostileCache(t, entry)
+		m := newMachine(t, genYAML(evil.URL))
+		o := m.run(t, Options{}, nil, "gen")
+		if o.status("gen") != Ran || strings.Count(o.stderr, "remote cache") != 1 {
+			t.Errorf("%s: %v, stderr %q; want the entry refused with one warning and gen run", name, o.statuses(), o.stderr)
+		}
+		if n := evil.casRequests(); n != 0 {
+			t.Errorf("%s: %d blobs asked for; want the entry refused before any", name, n)
+		}
 	}
 }

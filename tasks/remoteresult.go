@@ -129,6 +129,10 @@ func (r *Runner) fromRemote(ctx context.Context, s *spec, key string, check upTo
 	if !ok {
 		return false
 	}
+	if err := checkEntrySize(ar); err != nil {
+		r.remote.Refuse(fmt.Errorf("task %s: entry %s: %w", s.task.Name, key, err))
+		return false
+	}
 	places, _ := r.outputPlaces(s)
 	blobs := map[remotecache.Digest][]byte{}
 	for _, f := range ar.OutputFiles {
@@ -156,6 +160,22 @@ func (r *Runner) fromRemote(ctx context.Context, s *spec, key string, check upTo
 		r.console.printf("wasmtasks: warning: [%s] could not record the restored result for up-to-date checks: %v\n", s.task.Name, err)
 	}
 	return true
+}
+
+// checkEntrySize refuses, before anything is fetched, an entry whose
+// blobs together could not have been uploaded, or whose console output is
+// more than a run records: its blobs are all held in memory until the
+// last one is checked.
+func checkEntrySize(ar *remotecache.ActionResult) error {
+	if n := ar.BlobBytes(); n > remotecache.MaxResultBytes {
+		return fmt.Errorf("its blobs add up to %d bytes, more than the %d a result may hold", n, int64(remotecache.MaxResultBytes))
+	}
+	for _, d := range []remotecache.Digest{ar.Stdout, ar.Stderr} {
+		if d.Size > maxRecorded {
+			return fmt.Errorf("%d bytes of console output, more than the %d a run records", d.Size, maxRecorded)
+		}
+	}
+	return nil
 }
 
 // fetchBlob gets the blob d names into blobs, once.
