@@ -134,20 +134,17 @@ func (r *Runner) fromRemote(ctx context.Context, s *spec, key string, check upTo
 		return false
 	}
 	places, _ := r.outputPlaces(s)
-	blobs := map[remotecache.Digest][]byte{}
+	ds := []remotecache.Digest{ar.Stdout, ar.Stderr}
 	for _, f := range ar.OutputFiles {
 		if err := checkOutputPath(f.Path, places); err != nil {
 			r.remote.Refuse(fmt.Errorf("task %s: entry %s: %w", s.task.Name, key, err))
 			return false
 		}
-		if !r.fetchBlob(ctx, f.Digest, blobs) {
-			return false
-		}
+		ds = append(ds, f.Digest)
 	}
-	for _, d := range []remotecache.Digest{ar.Stdout, ar.Stderr} {
-		if !d.IsZero() && !r.fetchBlob(ctx, d, blobs) {
-			return false
-		}
+	blobs, ok := r.remote.Blobs(ctx, ds)
+	if !ok {
+		return false
 	}
 	for _, f := range ar.OutputFiles {
 		if err := r.restoreFile(f.Path, places, blobs[f.Digest], f.Executable); err != nil {
@@ -176,18 +173,6 @@ func checkEntrySize(ar *remotecache.ActionResult) error {
 		}
 	}
 	return nil
-}
-
-// fetchBlob gets the blob d names into blobs, once.
-func (r *Runner) fetchBlob(ctx context.Context, d remotecache.Digest, blobs map[remotecache.Digest][]byte) bool {
-	if _, ok := blobs[d]; ok {
-		return true
-	}
-	b, ok := r.remote.Blob(ctx, d)
-	if ok {
-		blobs[d] = b
-	}
-	return ok
 }
 
 // replay writes recorded console output as the task's own would appear.
