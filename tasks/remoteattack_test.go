@@ -9,25 +9,30 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wasmtasks/wasmtasks/internal/testcache"
 	"github.com/wasmtasks/wasmtasks/remotecache"
 )
 
 // hostileCache is a tiny Bazel HTTP cache on loopback that plays the
 // attacker where nginx cannot: it serves the action-cache entry ac for
-// every key, answers every CAS request with 404, and records what the
-// client sent.
+// every key and the blobs it was given (404 for others), and records
+// what the client sent.
 type hostileCache struct {
-	URL string
-	ac  []byte
+	URL   string
+	ac    []byte
+	blobs map[string][]byte // by path: /cas/<sha256>
 
 	mu     sync.Mutex
 	auth   []string // Authorization headers received
 	casGet int      // CAS GETs received
 }
 
-func startHostileCache(t *testing.T, ac *remotecache.ActionResult) *hostileCache {
+func startHostileCache(t *testing.T, ac *remotecache.ActionResult, blobs ...[]byte) *hostileCache {
 	t.Helper()
-	h := &hostileCache{}
+	h := &hostileCache{blobs: map[string][]byte{}}
+	for _, b := range blobs {
+		h.blobs["/cas/"+remotecache.DigestOf(b).Hash] = b
+	}
 	if ac != nil {
 		h.ac = ac.Marshal()
 	}
@@ -53,6 +58,8 @@ func (h *hostileCache) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	h.mu.Unlock()
 	switch {
+	case req.Method == http.MethodGet && cas && h.blobs[req.URL.Path] != nil:
+		w.Write(h.blobs[req.URL.Path])
 	case req.Method == http.MethodGet && !cas && h.ac != nil:
 		w.Write(h.ac)
 	case req.Method == http.MethodPut:
@@ -135,5 +142,53 @@ func TestRemoteTaskEntryTooLarge(t *testing.T) {
 		if n := evil.casRequests(); n != 0 {
 			t.Errorf("%s: %d blobs asked for; want the entry refused before any", name, n)
 		}
+	}
+}
+
+// TestRemoteTaskEntryConflicts proves an entry that names one path as a
+// file and as a folder (out/a and out/a/b), one path twice, or a path
+// longer than a system's path limit (5,000 nested folders) is refused
+// before anything is written: before, out/a was restored and the entry
+// then refused, and the task ran over the file the cache had chosen; and
+// the 5,000 folders were made.
+func TestRemoteTaskEntryConflicts(t *testing.T) {
+	t.Setenv(envStoreKeyFile, "")
+	evil, other := []byte("evil"), []byte("other")
+	file := func(p string, b []byte) remotecache.OutputFile {
+		return remotecache.OutputFile{Path: p, Digest: remotecache.DigestOf(b)}
+	}
+	for name, files := range map[string][]remotecache.OutputFile{
+		"file and folder": {file("out/a", evil), file("out/a/b", other)},
+		"twice":           {file("out/a", evil), file("out/a", other)},
+		"deep":            {file("out/"+strings.Repeat("a/", 5000)+"f", evil)},
+	} {
+		srv := startHostileCache(t, &remotecache.ActionResult{OutputFiles: files}, evil, other)
+		m := newMachine(t, genYAML(srv.URL))
+		o := m.run(t, Options{}, nil, "gen")
+		if o.status("gen") != Ran || strings.Count(o.stderr, "remote cache") != 1 {
+			t.Errorf("%s: %v, stderr %q; want the entry refused with one warning and gen run", name, o.statuses(), o.stderr)
+		}
+		if _, err := os.Lstat(filepath.Join(m.dir, "out", "a")); err == nil {
+			t.Errorf("%s: out/a was written from a refused entry", name)
+		}
+	}
+}
+
+// TestRemoteTaskDeepOutputNotShared proves a result that another machine
+// would refuse (a file 300 folders deep) is not uploaded.
+func TestRemoteTaskDeepOutputNotShared(t *testing.T) {
+	t.Setenv(envStoreKeyFile, "")
+	srv := testcache.Start(t)
+	m := newMachine(t, genYAML(srv.URL))
+	deep := filepath.Join(m.dir, "out", strings.Repeat("d/", 300))
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(deep, "f"), []byte("deep"), 0o644)
+	if o := m.run(t, Options{}, nil, "gen"); o.status("gen") != Ran {
+		t.Fatal(o.statuses())
+	}
+	if puts := srv.Requests(t, "PUT"); len(puts) != 0 {
+		t.Fatalf("uploaded a result no machine would take: %q", puts)
 	}
 }
