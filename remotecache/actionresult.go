@@ -54,6 +54,34 @@ type ActionResult struct {
 	Stdout, Stderr Digest
 }
 
+// MaxResultBytes bounds the bytes of the distinct blobs one result names
+// ([ActionResult.BlobBytes]): what a caller holds in memory to restore
+// it, or queues to upload it. A result that names more is not used: a
+// hostile server could otherwise name 100,000 blobs of 1 GiB each.
+const MaxResultBytes = 512 << 20
+
+// BlobBytes returns the bytes of the distinct blobs r names, by their
+// digests' sizes.
+func (r *ActionResult) BlobBytes() int64 {
+	seen := map[Digest]bool{}
+	var n int64
+	for _, d := range append([]Digest{r.Stdout, r.Stderr}, r.outputDigests()...) {
+		if !d.IsZero() && !seen[d] {
+			seen[d] = true
+			n += d.Size
+		}
+	}
+	return n
+}
+
+func (r *ActionResult) outputDigests() []Digest {
+	ds := make([]Digest, len(r.OutputFiles))
+	for i, f := range r.OutputFiles {
+		ds[i] = f.Digest
+	}
+	return ds
+}
+
 // OutputFile is one file an action wrote: REAPI's OutputFile.
 type OutputFile struct {
 	// Path is relative and slash-separated. It comes from the cache: the

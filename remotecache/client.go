@@ -43,6 +43,9 @@ const (
 	DefaultTimeout = 60 * time.Second
 	// connectTimeout bounds dialling and the TLS handshake.
 	connectTimeout = 5 * time.Second
+	// minRate is the slowest transfer, in bytes a second, that the
+	// deadline of [Client.Blobs] allows for beyond the timeout.
+	minRate = 1 << 20
 )
 
 // Config configures a [Client]. Only URL is required.
@@ -61,6 +64,12 @@ type Config struct {
 	// Netrc is the netrc file to read credentials from; "" means $NETRC,
 	// else ~/.netrc (see [Credentials]).
 	Netrc string
+	// URLFromSharedFile says URL came from a file that others can change,
+	// such as a task file in a repository (a pull request can point it at
+	// any server): then only a netrc "machine" entry for URL's very host
+	// is sent, never $WASMTASKS_REMOTE_CACHE_CREDENTIALS or a netrc
+	// "default" entry, which would follow the URL wherever it leads.
+	URLFromSharedFile bool
 }
 
 // ErrBadURL is wrapped by the error of [New] and [ParseURL] for a URL
@@ -125,7 +134,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = newHTTPClient()
 	u, _ := url.Parse(base)
-	if cred, ok := Credentials(u, cfg.Netrc); ok && mayAuthenticate(u) {
+	if cred, ok := Credentials(u, cfg.Netrc, cfg.URLFromSharedFile); ok && mayAuthenticate(u) {
 		c.user, c.pass = cred.User, cred.Password
 	}
 	c.uploads = newUploader(c)
@@ -197,6 +206,33 @@ func (c *Client) Blob(ctx context.Context, d Digest) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
+}
+
+// Blobs returns the CAS blobs ds name, each checked as [Client.Blob]
+// checks one, or false on the first miss or fault. They share one
+// deadline: the client's timeout plus a second for every MiB they hold
+// (by their digests), so that a server answering each request just in
+// time cannot hold the caller for a timeout per blob; running out of it
+// is a server fault.
+func (c *Client) Blobs(ctx context.Context, ds []Digest) (map[Digest][]byte, bool) {
+	var size int64
+	for _, d := range ds {
+		size += max(d.Size, 0)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout+time.Duration(size/minRate)*time.Second)
+	defer cancel()
+	blobs := make(map[Digest][]byte, len(ds))
+	for _, d := range ds {
+		if _, ok := blobs[d]; ok || d.IsZero() {
+			continue
+		}
+		b, ok := c.Blob(ctx, d)
+		if !ok {
+			return nil, false
+		}
+		blobs[d] = b
+	}
+	return blobs, true
 }
 
 // get reads /kind/hash, at most limit bytes; a 404 is a quiet miss.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -272,4 +273,45 @@ func TestParseURL(t *testing.T) {
 	}
 	// The messages say what is wrong, and never repeat a password.
 	golden.Check(t, filepath.Join("testdata", "parseurl.golden"), []byte(msgs.String()))
+}
+
+// TestSlowBlobs proves a server that answers each request just within
+// the timeout cannot hold a caller for a timeout per blob: the blobs of
+// one result share one deadline (the timeout, plus a second per MiB they
+// hold), so three blobs that each take 0.6 of the timeout are a fault,
+// with one warning, and the client asks no more.
+func TestSlowBlobs(t *testing.T) {
+	const timeout = time.Second
+	blobs := map[string][]byte{}
+	var ds []remotecache.Digest
+	for _, w := range []string{"a", "b", "c"} {
+		d := remotecache.DigestOf([]byte(w))
+		blobs["/cas/"+d.Hash] = []byte(w)
+		ds = append(ds, d)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		time.Sleep(timeout * 6 / 10)
+		w.Write(blobs[req.URL.Path])
+	})}
+	go srv.Serve(l)
+	defer srv.Close()
+	var log syncbuf.Buffer
+	c, err := remotecache.New(remotecache.Config{URL: "http://" + l.Addr().String(), Timeout: timeout,
+		Logger: slog.New(slog.NewTextHandler(&log, nil)), Netrc: os.DevNull})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Blobs(context.Background(), ds); ok {
+		t.Fatal("three blobs fetched in 1.8 timeouts; want a fault once one timeout has passed")
+	}
+	if warnings(&log) != 1 {
+		t.Fatalf("log %q; want one warning", log.String())
+	}
+	if _, ok := c.Blob(context.Background(), ds[0]); ok {
+		t.Fatal("asked again after the server was too slow")
+	}
 }

@@ -27,8 +27,13 @@ type Credential struct {
 // ~/.netrc), whose "machine" entry for u's host, or else its "default"
 // entry, gives login and password. A task file never holds credentials.
 // They are sent only over https or to a loopback host.
-func Credentials(u *url.URL, netrc string) (Credential, bool) {
-	if v := os.Getenv(EnvCredentials); v != "" {
+//
+// hostBound (u came from a file others can change, see
+// [Config.URLFromSharedFile]) leaves out what is not tied to u's host:
+// the environment's account and the netrc "default" entry would go to
+// whatever host the file names; only a "machine" entry for it is used.
+func Credentials(u *url.URL, netrc string, hostBound bool) (Credential, bool) {
+	if v := os.Getenv(EnvCredentials); v != "" && !hostBound {
 		user, pass, _ := strings.Cut(v, ":")
 		return Credential{User: user, Password: pass}, true
 	}
@@ -46,13 +51,14 @@ func Credentials(u *url.URL, netrc string) (Credential, bool) {
 	if err != nil {
 		return Credential{}, false
 	}
-	return netrcLookup(string(b), u.Hostname())
+	return netrcLookup(string(b), u.Hostname(), !hostBound)
 }
 
-// netrcLookup reads the entry for host out of a netrc file's text: the
-// tokens "machine NAME", "default", "login", "password", "account" and
-// "macdef" (whose macro, up to a blank line, is skipped).
-func netrcLookup(text, host string) (Credential, bool) {
+// netrcLookup reads the entry for host out of a netrc file's text (or
+// its "default" entry, when withDefault): the tokens "machine NAME",
+// "default", "login", "password", "account" and "macdef" (whose macro, up
+// to a blank line, is skipped).
+func netrcLookup(text, host string, withDefault bool) (Credential, bool) {
 	var found, def Credential
 	var inHost, inDefault, hostSeen, defSeen bool
 	for len(text) > 0 {
@@ -94,7 +100,7 @@ func netrcLookup(text, host string) (Credential, bool) {
 	switch {
 	case hostSeen:
 		return found, true
-	case defSeen:
+	case defSeen && withDefault:
 		return def, true
 	}
 	return Credential{}, false

@@ -23,11 +23,14 @@ default login anon password anonpw
 		"other.example": {User: "o", Password: "op"},
 		"unknown":       {User: "anon", Password: "anonpw"},
 	} {
-		if got, ok := netrcLookup(text, host); !ok || got != want {
+		if got, ok := netrcLookup(text, host, true); !ok || got != want {
 			t.Errorf("%s: %+v, %v; want %+v", host, got, ok, want)
 		}
 	}
-	if got, ok := netrcLookup("machine a login b password c", "z"); ok {
+	if got, ok := netrcLookup(text, "unknown", false); ok {
+		t.Errorf("the default entry without withDefault: %+v, want none", got)
+	}
+	if got, ok := netrcLookup("machine a login b password c", "z", true); ok {
 		t.Errorf("no entry and no default: %+v, want none", got)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // the next run uploads it again.
 const (
 	maxQueuedUploads = 256
-	maxQueuedBytes   = 512 << 20
+	maxQueuedBytes   = MaxResultBytes // one result of the largest size fits
 	uploaders        = 2
 )
 

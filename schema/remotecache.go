@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"net/url"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -54,7 +55,7 @@ func (u *remoteCacheURL) decode(d *decoder, n *yaml.Node) {
 	v, ok := decodeWord(d, n, "a remote cache URL like https://cache.example/team or {url: …, read_only: true}")
 	switch {
 	case !ok:
-	case remoteCacheGrammar.match(v):
+	case remoteCacheGrammar.match(v) && parses(v):
 		*u = remoteCacheURL(v)
 	case urlGrammar.match(v) && credentialsIn(v):
 		d.errorf(n, "remote_cache %q carries credentials; a task file is shared, so put them in ~/.netrc or $WASMTASKS_REMOTE_CACHE_CREDENTIALS and write the URL without them", redactURL(v))
@@ -65,6 +66,14 @@ func (u *remoteCacheURL) decode(d *decoder, n *yaml.Node) {
 
 func (*remoteCacheURL) jsonSchema() object {
 	return object{"type": "string", "pattern": remoteCacheGrammar.pattern}
+}
+
+// parses reports whether Go's URL parser, which the client uses, reads v:
+// the grammar lets through a port that is not a number, an unclosed IPv6
+// bracket and bad escapes in the host.
+func parses(v string) bool {
+	_, err := url.Parse(v)
+	return err == nil
 }
 
 // credentialsIn reports whether an http(s) URL has user info before its

@@ -3,6 +3,8 @@ package schema
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/wasmtasks/wasmtasks/remotecache"
 )
 
 // TestRemoteCacheForms proves both ways to write remote_cache:, with
@@ -22,6 +24,22 @@ func TestRemoteCacheForms(t *testing.T) {
 		got.Pos = Pos{}
 		if got != want {
 			t.Errorf("%s: %+v, want %+v", text, got, want)
+		}
+	}
+}
+
+// TestRemoteCacheURLAgreesWithClient proves the task file accepts exactly
+// the cache URLs the client can use: one that passes validate and then
+// stops `run` with an error without a line and column (a port that is not
+// a number, an unclosed IPv6 bracket, a bad escape in the host) is an
+// error at its place instead.
+func TestRemoteCacheURLAgreesWithClient(t *testing.T) {
+	for _, v := range []string{"http://h:-1/", "http://h:8a/", "http://[::1/", "http://h%zz/", "http://[::1]:9/c",
+		"http://[fe80::1%25eth0]:9/", "https://cache.example/a%2F..%2F..", "http://h:99999999/", "http://h/%00", "http://h/.."} {
+		_, perr := Parse(filepath.Join("testdata", "good", "x.yaml"), []byte("version: 1\nremote_cache: \""+v+"\"\n"), env)
+		_, cerr := remotecache.ParseURL(v)
+		if (perr == nil) != (cerr == nil) {
+			t.Errorf("%s: the task file says %v, the client %v", v, perr, cerr)
 		}
 	}
 }

@@ -53,12 +53,13 @@ func ParseReadOnly(v string) (bool, error) {
 // same for read-only. Nil when there is none or it is off.
 func (p *Project) remoteCache(o Options, log *slog.Logger) (*remotecache.Client, error) {
 	url, readOnly := p.File.RemoteCache.URL, p.File.RemoteCache.ReadOnly
+	fromFile := true
 	switch o.RemoteCache {
 	case RemoteCacheOff:
 		return nil, nil
 	case "":
 	default:
-		url = o.RemoteCache
+		url, fromFile = o.RemoteCache, false
 	}
 	if url == "" {
 		return nil, nil
@@ -66,7 +67,7 @@ func (p *Project) remoteCache(o Options, log *slog.Logger) (*remotecache.Client,
 	if o.RemoteCacheReadOnly != nil {
 		readOnly = *o.RemoteCacheReadOnly
 	}
-	c, err := remotecache.New(remotecache.Config{URL: url, ReadOnly: readOnly, Logger: log})
+	c, err := remotecache.New(remotecache.Config{URL: url, ReadOnly: readOnly, Logger: log, URLFromSharedFile: fromFile})
 	if err != nil {
 		return nil, &UsageError{Msg: fmt.Sprintf("remote cache: %v", err)}
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
@@ -129,21 +131,22 @@ func (r *Runner) fromRemote(ctx context.Context, s *spec, key string, check upTo
 	if !ok {
 		return false
 	}
+	if err := checkEntry(ar); err != nil {
+		r.remote.Refuse(fmt.Errorf("task %s: entry %s: %w", s.task.Name, key, err))
+		return false
+	}
 	places, _ := r.outputPlaces(s)
-	blobs := map[remotecache.Digest][]byte{}
+	ds := []remotecache.Digest{ar.Stdout, ar.Stderr}
 	for _, f := range ar.OutputFiles {
 		if err := checkOutputPath(f.Path, places); err != nil {
 			r.remote.Refuse(fmt.Errorf("task %s: entry %s: %w", s.task.Name, key, err))
 			return false
 		}
-		if !r.fetchBlob(ctx, f.Digest, blobs) {
-			return false
-		}
+		ds = append(ds, f.Digest)
 	}
-	for _, d := range []remotecache.Digest{ar.Stdout, ar.Stderr} {
-		if !d.IsZero() && !r.fetchBlob(ctx, d, blobs) {
-			return false
-		}
+	blobs, ok := r.remote.Blobs(ctx, ds)
+	if !ok {
+		return false
 	}
 	for _, f := range ar.OutputFiles {
 		if err := r.restoreFile(f.Path, places, blobs[f.Digest], f.Executable); err != nil {
@@ -158,16 +161,54 @@ func (r *Runner) fromRemote(ctx context.Context, s *spec, key string, check upTo
 	return true
 }
 
-// fetchBlob gets the blob d names into blobs, once.
-func (r *Runner) fetchBlob(ctx context.Context, d remotecache.Digest, blobs map[remotecache.Digest][]byte) bool {
-	if _, ok := blobs[d]; ok {
-		return true
+// checkEntry refuses, before anything is fetched or written, an entry
+// that no run could have made: one whose blobs together could not have
+// been uploaded, or whose console output is more than a run records (its
+// blobs are all held in memory until the last one is checked), or that
+// names a path twice or as a file and a folder (it would be restored in
+// part, and the task then run over files the cache chose).
+func checkEntry(ar *remotecache.ActionResult) error {
+	if err := checkEntryPaths(ar.OutputFiles); err != nil {
+		return err
 	}
-	b, ok := r.remote.Blob(ctx, d)
-	if ok {
-		blobs[d] = b
+	if n := ar.BlobBytes(); n > remotecache.MaxResultBytes {
+		return fmt.Errorf("its blobs add up to %d bytes, more than the %d a result may hold", n, int64(remotecache.MaxResultBytes))
 	}
-	return ok
+	for _, d := range []remotecache.Digest{ar.Stdout, ar.Stderr} {
+		if d.Size > maxRecorded {
+			return fmt.Errorf("%d bytes of console output, more than the %d a run records", d.Size, maxRecorded)
+		}
+	}
+	return nil
+}
+
+// Bounds of a restored path: longer ones are refused (and not shared),
+// as a cache could otherwise make a tree of a million nested folders.
+const (
+	maxOutputPath  = 4096 // bytes: Linux's PATH_MAX
+	maxOutputDepth = 256  // folders
+)
+
+// checkEntryPaths refuses a path named twice, named as a file and also as
+// a folder of another, or longer than maxOutputPath or maxOutputDepth.
+// Sorted with "/" below every other byte, a folder comes just before the
+// first path inside it, so neighbours suffice.
+func checkEntryPaths(files []remotecache.OutputFile) error {
+	keys := make([]string, len(files))
+	for i, f := range files {
+		if len(f.Path) > maxOutputPath || strings.Count(f.Path, "/") > maxOutputDepth {
+			return fmt.Errorf("%.80q… is longer than %d bytes or %d folders", f.Path, maxOutputPath, maxOutputDepth)
+		}
+		keys[i] = strings.ReplaceAll(f.Path, "/", "\x00")
+	}
+	slices.Sort(keys)
+	for i := 1; i < len(keys); i++ {
+		prev, cur := keys[i-1], keys[i]
+		if cur == prev || strings.HasPrefix(cur, prev+"\x00") {
+			return fmt.Errorf("%q is named twice, or as a file and a folder", strings.ReplaceAll(prev, "\x00", "/"))
+		}
+	}
+	return nil
 }
 
 // replay writes recorded console output as the task's own would appear.
@@ -219,6 +260,9 @@ func (r *Runner) shareResult(s *spec, key string, exitCode int, outputs []output
 	}
 	if len(rec.err) > 0 {
 		ar.Stderr = add(rec.err)
+	}
+	if checkEntry(ar) != nil {
+		return // no other machine would take it
 	}
 	r.remote.Upload(key, ar, blobs...)
 }

@@ -79,6 +79,22 @@ static int cmd_symlink(const char *target, const char *link) {
   return 0;
 }
 
+// hardlink makes NEW another name of OLD, then appends a line through
+// NEW: a guest that tries to reach a read-only file through a name in its
+// read-write folder.
+static int cmd_hardlink(const char *old, const char *new) {
+  if (link(old, new) != 0) {
+    fprintf(stderr, "link %s %s: %s\n", old, new, strerror(errno));
+    return 1;
+  }
+  FILE *f = fopen(new, "a");
+  if (!f || fputs("written through a hard link\n", f) < 0 || fclose(f) != 0) {
+    fprintf(stderr, "append %s: %s\n", new, strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
 // include preprocesses SRC into DST as a C compiler would, pasting in
 // every file named by an `#include "NAME"` line from SRC's folder: a tool
 // that reads files its task never declared.
@@ -256,6 +272,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "read") && argc == 3) return cmd_read(argv[2]);
   if (!strcmp(cmd, "include") && argc == 4) return cmd_include(argv[2], argv[3]);
   if (!strcmp(cmd, "symlink") && argc == 4) return cmd_symlink(argv[2], argv[3]);
+  if (!strcmp(cmd, "hardlink") && argc == 4) return cmd_hardlink(argv[2], argv[3]);
   if (!strcmp(cmd, "exit") && argc == 3) exit(atoi(argv[2]));
   if (!strcmp(cmd, "stderr") && argc == 3) {
     fprintf(stderr, "%s\n", argv[2]);
