@@ -26,6 +26,9 @@ import (
 //   - the action key adds what its read-write folders and output files held
 //     before it ran (a task may read them), so a machine with other leftovers
 //     there runs the task instead;
+//   - no other task of the file writes where it writes (sharedWriters): a
+//     task running at the same time could change a folder after the key
+//     described it;
 //   - it succeeded, and what it reads did not change while it ran;
 //   - everything it left is a regular file inside the project (no symlink,
 //     no folder outside the project), and its console output is at most
@@ -76,7 +79,7 @@ func (w recordTo) Write(p []byte) (int, error) {
 // when it is not shared (see above). check is the task's up-to-date
 // check, done just before.
 func (r *Runner) actionKey(s *spec, check upToDateCheck) string {
-	if r.remote == nil || r.opts.Force || check.fingerprint == "" || s.upToDateKind() != kindSandbox {
+	if r.remote == nil || r.opts.Force || check.fingerprint == "" || s.upToDateKind() != kindSandbox || r.sharedWriters[s.task.Name] {
 		return ""
 	}
 	if _, ok := r.outputPlaces(s); !ok {

@@ -201,6 +201,8 @@ tasks:
   declared: {component: probe, args: [gen, /out, a], inputs: ["src/**"], dirs: [{host: out, guest: /out}]}
   console: {component: probe, args: [args, hi]}
   always: {component: probe, args: [gen, /out2, b], run: always, dirs: [{host: out2, guest: /out2}]}
+  outer: {component: probe, args: [gen, /w, a], dirs: [{host: shared, guest: /w}]}
+  inner: {component: probe, args: [gen, /w, b], dirs: [{host: shared/sub, guest: /w}]}
 `)
 	m.run(t, Options{}, nil)
 	if log := srv.Log(t); len(log) != 0 {

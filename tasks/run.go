@@ -89,11 +89,14 @@ type Runner struct {
 	outputs   outputLocks   // one task at a time writes an output file
 	strays    sweeper       // output folders cleared of dead writers' files
 
-	remote     *remotecache.Client // nil: no remote cache
-	disconnect func()              // ends the engine's use of remote
-	compiling  sync.WaitGroup      // programs being compiled ahead of their tasks
-	compileSem chan struct{}       // bounds them (compileSlots)
-	budget     *budget             // nil: no memory budget
+	remote *remotecache.Client // nil: no remote cache
+	// sharedWriters are the tasks that write where another task writes:
+	// their results are not shared (see sharedWriters).
+	sharedWriters map[string]bool
+	disconnect    func()         // ends the engine's use of remote
+	compiling     sync.WaitGroup // programs being compiled ahead of their tasks
+	compileSem    chan struct{}  // bounds them (compileSlots)
+	budget        *budget        // nil: no memory budget
 
 	mu    sync.Mutex
 	nodes map[string]*node
@@ -187,6 +190,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 	}
 	if r.remote != nil {
 		r.disconnect = connect(r.engine, r.remote)
+		r.sharedWriters = sharedWriters(p.File)
 	}
 	return r, nil
 }
