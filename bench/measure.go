@@ -19,6 +19,11 @@ type bench struct {
 	dir   string
 	tools tools
 	progs map[string]programs
+	real  []realTool
+	// values and rss are what the sections measured, by key, for the
+	// goals table (see [bench.note]).
+	values map[string]time.Duration
+	rss    map[string]int64
 }
 
 // workload is one program measured under every peer. Its arguments use
@@ -195,6 +200,7 @@ func (b *bench) run(w workload) (string, error) {
 			r.warm = append(r.warm, d)
 		}
 		rows = append(rows, r)
+		b.note("warm "+w.prog+"/"+p.runtime+"/"+p.program, r.warm.median())
 	}
 	return b.table(w.title, rows), nil
 }
@@ -230,6 +236,19 @@ func (b *bench) table(title string, rows []row) string {
 
 // timed runs a command to completion and returns its wall time.
 func timed(args []string) (time.Duration, error) {
+	r, err := measured(args)
+	return r.wall, err
+}
+
+// sample is one finished run of a command.
+type sample struct {
+	wall time.Duration
+	rss  int64 // peak resident memory, bytes
+}
+
+// measured runs a command to completion and returns its wall time and
+// peak memory.
+func measured(args []string) (sample, error) {
 	cmd := exec.Command(args[0], args[1:]...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -237,9 +256,9 @@ func timed(args []string) (time.Duration, error) {
 	err := cmd.Run()
 	d := time.Since(start)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+		return sample{}, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
-	return d, nil
+	return sample{wall: d, rss: peakRSS(cmd.ProcessState)}, nil
 }
 
 func wazeroVersion() string {
