@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/wasmtasks/wasmtasks/bench/internal/peerflags"
@@ -17,14 +18,14 @@ type choice struct {
 }
 
 // choices are what v39's C API offers that changes generated code and
-// could matter for a build tool: Cranelift's opt levels, its register
-// allocator, and native unwind information.
+// could matter for a build tool: Cranelift's opt levels and its register
+// allocator. (Dropping native unwind information, wtgo -unwind=false,
+// saved under 2% of gofumpt's artifact: not worth a row.)
 var choices = []choice{
 	{"opt speed (wasmtime's default, wasmtasks')", []string{"-opt", "speed"}},
 	{"opt none", []string{"-opt", "none"}},
 	{"opt speed_and_size", []string{"-opt", "speed_and_size"}},
 	{"single-pass register allocator", []string{"-cranelift", "regalloc_algorithm=single_pass"}},
-	{"no native unwind info", []string{"-unwind=false"}},
 }
 
 // choiceResult is one choice measured on one tool.
@@ -41,11 +42,10 @@ func (b *bench) compileChoices() (string, error) {
 	var s strings.Builder
 	fmt.Fprintf(&s, "### compile choices on the real tools (wasmtime-go v39, the same wasmtime; compile: median of %d, job: median of %d runs from the artifact)\n\n", b.cfg.choiceCompiles, b.cfg.choiceRuns)
 	fmt.Fprintf(&s, "| tool | choice | compile | peak RSS | artifact | job | compile vs default | job vs default |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	tools := b.real
-	if b.cfg.choiceTools > 0 {
-		tools = tools[len(tools)-b.cfg.choiceTools:]
-	}
-	for _, t := range tools {
+	for _, t := range b.real {
+		if !slices.Contains(b.cfg.choiceTools, t.name) {
+			continue
+		}
 		var base choiceResult
 		for i, c := range choices {
 			log("compile choice %s on %s", c.name, t.name)

@@ -33,18 +33,18 @@ type config struct {
 	shaMiB, ioMiB                         int
 	// Real tools: cold and warm runs of each job, cold runs of the
 	// three-tool project, compiles and job runs per compile choice, and
-	// on how many tools (the smallest ones; 0 means all) choices are
-	// measured.
-	realCold, realWarm, realProject         int
-	choiceCompiles, choiceRuns, choiceTools int
+	// the tools choices are measured on.
+	realCold, realWarm, realProject int
+	choiceCompiles, choiceRuns      int
+	choiceTools                     []string
 }
 
 func benchmark(quick, write bool, only string) error {
 	cfg := config{helloRuns: 15, heavyRuns: 3, inProcess: 300, many: 100, shaMiB: 256, ioMiB: 64,
-		realCold: 1, realWarm: 3, realProject: 2, choiceCompiles: 1, choiceRuns: 2}
+		realCold: 1, realWarm: 3, realProject: 2, choiceCompiles: 1, choiceRuns: 3, choiceTools: []string{"Yosys", "yq"}}
 	if quick {
 		cfg = config{helloRuns: 3, heavyRuns: 1, inProcess: 20, many: 10, shaMiB: 8, ioMiB: 4,
-			realCold: 1, realWarm: 1, realProject: 1, choiceCompiles: 1, choiceRuns: 1, choiceTools: 1}
+			realCold: 1, realWarm: 1, realProject: 1, choiceCompiles: 1, choiceRuns: 1, choiceTools: []string{"gofumpt"}}
 	}
 	root, err := filepath.Abs("..")
 	if err != nil {
