@@ -33,6 +33,23 @@ type choiceResult struct {
 	compile, run stats
 	artifact     int
 	rss          int64
+	failed       bool // the job failed when run from this code
+}
+
+// jobVs is the job's time relative to base's.
+func (r choiceResult) jobVs(base choiceResult) string {
+	if r.failed {
+		return "-"
+	}
+	return ratio(r.run.median(), base.run.median())
+}
+
+// job is the job's time, or why there is none.
+func (r choiceResult) job() string {
+	if r.failed {
+		return "**failed**"
+	}
+	return ms(r.run.median())
 }
 
 // compileChoices compiles each real tool under each choice (cold: compile
@@ -59,7 +76,7 @@ func (b *bench) compileChoices() (string, error) {
 				b.noteSize("artifact "+t.name, int64(r.artifact))
 			}
 			fmt.Fprintf(&s, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", t.name, c.name, ms(r.compile.median()), mb(r.rss),
-				mb(int64(r.artifact)), ms(r.run.median()), ratio(r.compile.median(), base.compile.median()), ratio(r.run.median(), base.run.median()))
+				mb(int64(r.artifact)), r.job(), ratio(r.compile.median(), base.compile.median()), r.jobVs(base))
 		}
 	}
 	return s.String(), nil
@@ -86,11 +103,16 @@ func (b *bench) measureChoice(t realTool, c choice) (choiceResult, error) {
 				return res, err
 			}
 		}
-		r, err := measured(cmd())
-		if err != nil {
-			return res, err
-		}
+		os.Remove(statsFile)
+		r, runErr := measured(cmd())
 		st, err := peerflags.ReadStats(statsFile)
+		if runErr != nil && (err != nil || st.Run == 0) {
+			return res, runErr // wtgo did not get as far as running the job
+		}
+		if runErr != nil {
+			log("the job failed under this choice: %v", runErr)
+			res.failed = true
+		}
 		if err != nil {
 			return res, err
 		}

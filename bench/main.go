@@ -81,6 +81,7 @@ func benchmark(quick, write bool, only string) error {
 			return fmt.Errorf("%s: %w", sec.name, err)
 		}
 		log("section %s took %s", sec.name, time.Since(t0).Round(time.Second))
+		fmt.Fprintln(os.Stderr, table)
 		doc.WriteString("\n" + table)
 	}
 	doc.WriteString("\n" + b.goalsTable())

@@ -247,18 +247,21 @@ type sample struct {
 }
 
 // measured runs a command to completion and returns its wall time and
-// peak memory.
+// peak memory, which are set even when the command failed.
 func measured(args []string) (sample, error) {
 	cmd := exec.Command(args[0], args[1:]...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	d := time.Since(start)
-	if err != nil {
-		return sample{}, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+	r := sample{wall: time.Since(start)}
+	if cmd.ProcessState != nil {
+		r.rss = peakRSS(cmd.ProcessState)
 	}
-	return sample{wall: d, rss: peakRSS(cmd.ProcessState)}, nil
+	if err != nil {
+		return r, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return r, nil
 }
 
 func wazeroVersion() string {
