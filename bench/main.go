@@ -40,6 +40,11 @@ type config struct {
 }
 
 func benchmark(quick, write bool, only string) error {
+	for _, name := range strings.Split(only, ",") {
+		if only != "" && !slices.Contains(sectionNames, name) {
+			return fmt.Errorf("-only: no section %q; the sections are %s", name, strings.Join(sectionNames, ","))
+		}
+	}
 	cfg := config{helloRuns: 15, heavyRuns: 3, inProcess: 300, many: 100, shaMiB: 256, ioMiB: 64,
 		realCold: 1, realWarm: 3, realProject: 2, choiceCompiles: 1, choiceRuns: 3, choiceTools: []string{"Yosys", "yq"}}
 	if quick {
