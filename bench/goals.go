@@ -91,7 +91,7 @@ func (b *bench) scale(root string, quick bool) (string, error) {
 	if quick {
 		pattern = "Scale/n=1000$"
 	}
-	cmd := exec.Command("go", "test", "./tasks", "-run", "^$", "-bench", pattern, "-benchtime", "1x")
+	cmd := exec.Command("go", "test", "./tasks", "-run", "^$", "-bench", pattern, "-benchtime", "1x", "-timeout", "30m")
 	cmd.Dir = root
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -17,6 +17,10 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == rssFlag {
+		rssMain(os.Args[2:])
+		return
+	}
 	quick := flag.Bool("quick", false, "small workloads and few runs: a smoke test of the harness")
 	write := flag.Bool("write", true, "write the tables into ../docs/BENCHMARKS.md")
 	only := flag.String("only", "", "run only these sections, comma-separated: "+strings.Join(sectionNames, ","))

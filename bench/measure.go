@@ -236,8 +236,16 @@ func (b *bench) table(title string, rows []row) string {
 
 // timed runs a command to completion and returns its wall time.
 func timed(args []string) (time.Duration, error) {
-	r, err := measured(args)
-	return r.wall, err
+	cmd := exec.Command(args[0], args[1:]...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		return d, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return d, nil
 }
 
 // sample is one finished run of a command.
@@ -246,22 +254,20 @@ type sample struct {
 	rss  int64 // peak resident memory, bytes
 }
 
-// measured runs a command to completion and returns its wall time and
-// peak memory, which are set even when the command failed.
+// measured runs a command to completion under the bench's RSS helper
+// (see [rssFlag]) and returns its wall time, which includes the helper's
+// start of a millisecond or two, and its peak memory; both are set even
+// when the command failed.
 func measured(args []string) (sample, error) {
-	cmd := exec.Command(args[0], args[1:]...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	r := sample{wall: time.Since(start)}
-	if cmd.ProcessState != nil {
-		r.rss = peakRSS(cmd.ProcessState)
-	}
+	rssFile := filepath.Join(os.TempDir(), fmt.Sprintf("wasmtasks-bench-rss-%d", os.Getpid()))
+	os.Remove(rssFile)
+	defer os.Remove(rssFile)
+	wrapped, err := underRSSHelper(rssFile, args)
 	if err != nil {
-		return r, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+		return sample{}, err
 	}
-	return r, nil
+	d, err := timed(wrapped)
+	return sample{wall: d, rss: readRSS(rssFile)}, err
 }
 
 func wazeroVersion() string {
