@@ -1,6 +1,6 @@
 module github.com/wasmtasks/wasmtasks/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/bytecodealliance/wasmtime-go/v39 v39.0.1

@@ -80,6 +80,7 @@ func (b *bench) inProcess() (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%s %s: %w", r.runtime, r.program, err)
 		}
+		b.note("inprocess/"+r.runtime+"/"+r.program, st.median())
 		vs := "1×"
 		if r.runtime == "wasmtasks" {
 			base[r.program] = st.median()

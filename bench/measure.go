@@ -19,6 +19,11 @@ type bench struct {
 	dir   string
 	tools tools
 	progs map[string]programs
+	real  []realTool
+	// values and rss are what the sections measured, by key, for the
+	// goals table (see [bench.note]).
+	values map[string]time.Duration
+	rss    map[string]int64
 }
 
 // workload is one program measured under every peer. Its arguments use
@@ -195,6 +200,7 @@ func (b *bench) run(w workload) (string, error) {
 			r.warm = append(r.warm, d)
 		}
 		rows = append(rows, r)
+		b.note("warm "+w.prog+"/"+p.runtime+"/"+p.program, r.warm.median())
 	}
 	return b.table(w.title, rows), nil
 }
@@ -237,9 +243,31 @@ func timed(args []string) (time.Duration, error) {
 	err := cmd.Run()
 	d := time.Since(start)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+		return d, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 	return d, nil
+}
+
+// sample is one finished run of a command.
+type sample struct {
+	wall time.Duration
+	rss  int64 // peak resident memory, bytes
+}
+
+// measured runs a command to completion under the bench's RSS helper
+// (see [rssFlag]) and returns its wall time, which includes the helper's
+// start of a millisecond or two, and its peak memory; both are set even
+// when the command failed.
+func measured(args []string) (sample, error) {
+	rssFile := filepath.Join(os.TempDir(), fmt.Sprintf("wasmtasks-bench-rss-%d", os.Getpid()))
+	os.Remove(rssFile)
+	defer os.Remove(rssFile)
+	wrapped, err := underRSSHelper(rssFile, args)
+	if err != nil {
+		return sample{}, err
+	}
+	d, err := timed(wrapped)
+	return sample{wall: d, rss: readRSS(rssFile)}, err
 }
 
 func wazeroVersion() string {

@@ -7,6 +7,7 @@ import (
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/internal/clilog"
 	"github.com/wasmtasks/wasmtasks/internal/exitcode"
+	"github.com/wasmtasks/wasmtasks/runner"
 	"github.com/wasmtasks/wasmtasks/tasks"
 )
 
@@ -33,7 +34,7 @@ Flags:
 func cacheCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("cache", cacheUsage, stderr)
 	dir := fs.String("cache-dir", "", "use the store in `DIR`")
-	max := fs.String("max", "", "cap for prune, like 500MiB (default: 1GiB)")
+	max := fs.String("max", "", "cap for prune, like 500MiB (default: "+bytesize.Format(runner.DefaultStoreMaxBytes)+")")
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}

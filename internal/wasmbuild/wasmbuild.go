@@ -134,30 +134,38 @@ func jcoPath(root string) string { return filepath.Join(root, "node_modules", ".
 // file changed since, holding a lock so that several processes (test
 // binaries of several packages) do not install at the same time.
 func EnsureJCO(root string) error {
-	if npmCurrent(root) {
+	return EnsureNPM(root, jcoPath(root))
+}
+
+// EnsureNPM runs `npm ci` in dir unless its node_modules already holds
+// what dir's package-lock.json pins and the file marker (an absolute path
+// the install makes) exists. A lock file beside package-lock.json keeps
+// two processes from installing at once.
+func EnsureNPM(dir, marker string) error {
+	if npmCurrent(dir, marker) {
 		return nil
 	}
 	if _, err := exec.LookPath("npm"); err != nil {
 		return errors.New("npm not found; install Node.js 20 or later with npm to build components")
 	}
-	unlock, err := filelock.Lock(filepath.Join(root, ".npm-install.lock"))
+	unlock, err := filelock.Lock(filepath.Join(dir, ".npm-install.lock"))
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if npmCurrent(root) {
+	if npmCurrent(dir, marker) {
 		return nil // another process installed it while we waited
 	}
 	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-	cmd.Dir = root
+	cmd.Dir = dir
 	return run(cmd)
 }
 
 // npmCurrent reports whether node_modules holds what package-lock.json pins.
-func npmCurrent(root string) bool {
-	lock, err1 := os.Stat(filepath.Join(root, "package-lock.json"))
-	installed, err2 := os.Stat(filepath.Join(root, "node_modules", ".package-lock.json"))
-	_, err3 := os.Stat(jcoPath(root))
+func npmCurrent(dir, marker string) bool {
+	lock, err1 := os.Stat(filepath.Join(dir, "package-lock.json"))
+	installed, err2 := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json"))
+	_, err3 := os.Stat(marker)
 	return err1 == nil && err2 == nil && err3 == nil && !installed.ModTime().Before(lock.ModTime())
 }
 

@@ -39,8 +39,13 @@ import (
 	"sync/atomic"
 )
 
-// DefaultMaxBytes is the default cap on the store's size.
-const DefaultMaxBytes = 1 << 30
+// DefaultMaxBytes is the default cap on the store's size: room for a
+// realistic set of tools with an older version of each. Real tools make
+// large entries (measured by the bench: Yosys' compiled code is 121 MB,
+// yq's 82 MB, gofumpt's 18 MB) and the store keeps the programs sources
+// fetched too, so 1 GiB held a handful of tools and evicted them in turn
+// once a project had more; 4 GiB holds about thirty entries of that kind.
+const DefaultMaxBytes = 4 << 30
 
 // EnvDir names the environment variable that moves the store.
 const EnvDir = "WASMTASKS_CACHE_DIR"
