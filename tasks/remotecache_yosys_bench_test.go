@@ -66,8 +66,10 @@ endmodule
 // program: a cold machine (a fresh checkout at another path, an empty
 // store) runs yosysGraph with the team's remote cache warm (compiled code
 // under a team key, and task results) and without one (Yosys compiles,
-// every task runs). "code" runs yosysVersion the same two ways: fetching
-// Yosys' compiled code from the cache against compiling it. Yosys comes
+// every task runs), and with the cache but no team key ("results-only":
+// task results shared, compiled code not). "code" runs yosysVersion with
+// and without the cache: fetching Yosys' compiled code (121 MB) from the
+// cache against compiling it. Yosys comes
 // from the bench's own npm install (bench/package-lock.json); compiling it
 // takes 15-50 s and 1 GB, so `go tool mage test` leaves this out:
 //
@@ -81,8 +83,14 @@ func BenchmarkColdMachineYosys(b *testing.B) {
 	r := strings.NewReplacer("CACHE", srv.URL, "YOSYS", yosys, "PROBE", testprog.Component(b, "probe"))
 	for _, g := range []struct{ name, yaml string }{{"graph", r.Replace(yosysGraph)}, {"code", r.Replace(yosysVersion)}} {
 		coldRun(b, yosysCheckout(b, g.yaml, share), nil, "") // fills the cache
-		for _, c := range []struct{ name, cache string }{{"no-remote", RemoteCacheOff}, {"warm-remote", ""}} {
+		for _, c := range []struct{ name, cache string }{{"no-remote", RemoteCacheOff}, {"warm-remote", ""}, {"results-only", ""}} {
+			if g.name == "code" && c.name == "results-only" {
+				continue // without a team key no code is shared: it is no-remote
+			}
 			b.Run(g.name+"/"+c.name, func(b *testing.B) {
+				if c.name == "results-only" {
+					b.Setenv(envStoreKeyFile, "") // the user's own key: no code shared
+				}
 				var walls []time.Duration
 				var sum Summary
 				for b.Loop() {
