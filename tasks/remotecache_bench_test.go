@@ -39,7 +39,7 @@ tasks:
 // program compiles, every task runs). The programs' sources are obtained
 // once, outside the measurement.
 //
-//	go test ./tasks -run '^$' -bench ColdMachine -benchtime 5x
+//	go test ./tasks -run '^$' -bench 'ColdMachine$' -benchtime 5x
 func BenchmarkColdMachine(b *testing.B) {
 	key := filepath.Join(b.TempDir(), "team.key")
 	os.WriteFile(key, []byte(strings.Repeat("7e", 32)), 0o600)
