@@ -3,6 +3,7 @@ package tasks
 import (
 	"context"
 	"runtime"
+	"slices"
 
 	"github.com/wasmtasks/wasmtasks/schema"
 )
@@ -31,19 +32,28 @@ func compileSlots(budget int64) int {
 // task that needs a program being compiled waits for that compile. Errors
 // are left for the task's own run to report. [Runner.Close] waits for the
 // calls, which return when ctx ends (the compiles go on in the engine).
+//
+// A program whose every task may find its result in the remote cache is
+// left out: on a cold machine with a warm cache it is never needed (Yosys
+// costs 15-50 s to compile, or 121 MB to fetch), and on a miss its task
+// compiles it when it starts, as a task does without this.
 func (r *Runner) precompile(ctx context.Context, plan []*schema.Task) {
-	seen := map[string]bool{}
+	needed := map[string]bool{} // by path: false while only remote candidates use it
 	var paths []string
 	for _, t := range plan {
 		prog, ok := r.project.resolvedProgram(t.Component.Name)
-		if ok && prog.path != "" && !seen[prog.path] {
-			seen[prog.path] = true
+		if !ok || prog.path == "" {
+			continue
+		}
+		if _, seen := needed[prog.path]; !seen {
 			paths = append(paths, prog.path)
 		}
+		needed[prog.path] = needed[prog.path] || !r.mayShare(r.project.spec(t))
 	}
 	if len(paths) < 2 {
 		return // nothing to overlap: the task compiles its program itself
 	}
+	paths = slices.DeleteFunc(paths, func(p string) bool { return !needed[p] })
 	for _, path := range paths {
 		r.compiling.Go(func() {
 			r.compileSem <- struct{}{}

@@ -39,7 +39,7 @@ tasks:
 // program compiles, every task runs). The programs' sources are obtained
 // once, outside the measurement.
 //
-//	go test ./tasks -run '^$' -bench ColdMachine -benchtime 5x
+//	go test ./tasks -run '^$' -bench 'ColdMachine$' -benchtime 5x
 func BenchmarkColdMachine(b *testing.B) {
 	key := filepath.Join(b.TempDir(), "team.key")
 	os.WriteFile(key, []byte(strings.Repeat("7e", 32)), 0o600)
@@ -68,6 +68,11 @@ func checkout(b *testing.B, yaml string) *Project {
 	dir := b.TempDir()
 	os.Mkdir(filepath.Join(dir, "src"), 0o755)
 	os.WriteFile(filepath.Join(dir, "src", "a.go"), []byte("package a\n\nfunc  A() {}\n"), 0o644)
+	return load(b, dir, yaml)
+}
+
+// load writes the task file into dir and loads the project.
+func load(b *testing.B, dir, yaml string) *Project {
 	if err := os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), []byte(yaml), 0o644); err != nil {
 		b.Fatal(err)
 	}
@@ -80,7 +85,7 @@ func checkout(b *testing.B, yaml string) *Project {
 
 // coldRun runs every task of p on an engine with an empty store and fails
 // unless each succeeded.
-func coldRun(b *testing.B, p *Project, sources *source.Fetcher, cache string) {
+func coldRun(b *testing.B, p *Project, sources *source.Fetcher, cache string) Summary {
 	eng, err := runner.NewEngine(runner.Options{StoreDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
@@ -97,6 +102,7 @@ func coldRun(b *testing.B, p *Project, sources *source.Fetcher, cache string) {
 		b.Fatalf("%v\n%s", err, out.String())
 	}
 	b.ReportMetric(float64(count(sum, Cached)), "cached-tasks/op")
+	return sum
 }
 
 func count(sum Summary, st Status) int {

@@ -79,10 +79,7 @@ func (w recordTo) Write(p []byte) (int, error) {
 // when it is not shared (see above). check is the task's up-to-date
 // check, done just before.
 func (r *Runner) actionKey(s *spec, check upToDateCheck) string {
-	if r.remote == nil || r.opts.Force || check.fingerprint == "" || s.upToDateKind() != kindSandbox || r.sharedWriters[s.task.Name] {
-		return ""
-	}
-	if _, ok := r.outputPlaces(s); !ok {
+	if check.fingerprint == "" || !r.mayShare(s) {
 		return ""
 	}
 	d := newDigester(r.project.File.Dir, &r.state)
@@ -93,6 +90,16 @@ func (r *Runner) actionKey(s *spec, check upToDateCheck) string {
 	}
 	h := sha256.Sum256(fmt.Appendf(nil, "%s\nfingerprint %s\nwritable before %s\n", actionFormat, check.fingerprint, before))
 	return hex.EncodeToString(h[:])
+}
+
+// mayShare reports whether the task's result is looked up in (and given
+// to) the remote cache, as far as can be told before its dependencies ran.
+func (r *Runner) mayShare(s *spec) bool {
+	if r.remote == nil || r.opts.Force || s.upToDateKind() != kindSandbox || r.sharedWriters[s.task.Name] {
+		return false
+	}
+	_, ok := r.outputPlaces(s)
+	return ok
 }
 
 // outputPlaces lists where the task may write, by project-relative path;
