@@ -75,10 +75,13 @@ func (b *bench) goalsTable() string {
 func (b *bench) scaleGoals() []goal {
 	first := func(n int) time.Duration { return b.got(fmt.Sprintf("scale %d s/first", n)) }
 	upToDate := func(n int) time.Duration { return b.got(fmt.Sprintf("scale %d s/uptodate", n)) }
+	settled := func(n int) time.Duration { return b.got(fmt.Sprintf("scale %d s/settled", n)) }
 	return []goal{
-		{what: "5,000 tasks all up to date ≤ 0.25 s", value: upToDate(5000), base: 250 * time.Millisecond, limit: 1},
+		{what: "5,000 tasks all up to date ≤ 0.25 s (a later run: no file read)", value: settled(5000), base: 250 * time.Millisecond, limit: 1},
+		{what: "5,000 tasks all up to date ≤ 0.25 s (right after the first run: every file hashed again)", value: upToDate(5000), base: 250 * time.Millisecond, limit: 1},
 		{what: "5,000 tasks, first run ≤ 2 s", value: first(5000), base: 2 * time.Second, limit: 1},
-		{what: "50,000 tasks up to date within 10× of 5,000", value: upToDate(50000), base: upToDate(5000), limit: 10},
+		{what: "50,000 tasks up to date within 10× of 5,000 (a later run)", value: settled(50000), base: settled(5000), limit: 10},
+		{what: "50,000 tasks up to date within 10× of 5,000 (right after the first run)", value: upToDate(50000), base: upToDate(5000), limit: 10},
 		{what: "50,000 tasks, first run within 10× of 5,000", value: first(50000), base: first(5000), limit: 10},
 	}
 }
@@ -100,7 +103,7 @@ func (b *bench) scale(root string, quick bool) (string, error) {
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "### at scale: N trivial tasks with one input and one output each (`go test ./tasks -run '^$' -bench %s -benchtime 1x`)\n\n", pattern)
-	fmt.Fprintf(&s, "| N | first run | all up to date | CPU s, first / up to date | µs per task, up to date |\n| --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(&s, "| N | first run | all up to date, right after | all up to date, later | CPU s, first / up to date | µs per task, up to date |\n| --- | --- | --- | --- | --- | --- |\n")
 	sc := bufio.NewScanner(&out)
 	for sc.Scan() {
 		n, m, ok := scaleLine(sc.Text())
@@ -110,7 +113,7 @@ func (b *bench) scale(root string, quick bool) (string, error) {
 		for unit, v := range m {
 			b.note(fmt.Sprintf("scale %d %s", n, unit), time.Duration(v*float64(time.Second)))
 		}
-		fmt.Fprintf(&s, "| %d | %.2f s | %.2f s | %.2f / %.2f | %.0f |\n", n, m["s/first"], m["s/uptodate"], m["cpu-s/first"], m["cpu-s/uptodate"], m["µs/task-uptodate"])
+		fmt.Fprintf(&s, "| %d | %.2f s | %.2f s | %.2f s | %.2f / %.2f | %.0f |\n", n, m["s/first"], m["s/uptodate"], m["s/settled"], m["cpu-s/first"], m["cpu-s/uptodate"], m["µs/task-uptodate"])
 	}
 	return s.String(), nil
 }
