@@ -42,7 +42,8 @@ func Examples() error {
 // testdata); then the binding's and runner's tests again with a garbage
 // collection at every use of a C pointer (the wasmtasks_gcdebug tag), and a
 // short fuzzing of the task-file parser, variable expansion, archive
-// unpacking, the program loader and the remote cache's ActionResult decoder.
+// unpacking, the program loader and the remote cache's ActionResult decoder;
+// last the benchmark harness's own vet and tests.
 func Test() error {
 	mg.Deps(Deps)
 	if err := crossVet(); err != nil {
@@ -66,6 +67,22 @@ func Test() error {
 	for _, args := range steps {
 		if err := sh.RunV("go", args...); err != nil {
 			return err
+		}
+	}
+	return benchChecks()
+}
+
+// benchChecks vets and tests the benchmark harness, a module of its own
+// that "./..." above does not reach: its goals table parses the tasks
+// package's benchmark output, and its peak-memory measure has a test.
+func benchChecks() error {
+	for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = "bench"
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		fmt.Printf("go %s in bench\n", strings.Join(args, " "))
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("bench: go %s: %w", strings.Join(args, " "), err)
 		}
 	}
 	return nil
