@@ -42,14 +42,7 @@ func (*GoPackage) jsonSchema() object { return object{"type": "string", "pattern
 type URL string
 
 func (u *URL) decode(d *decoder, n *yaml.Node) {
-	v, ok := decodeWord(d, n, "a URL")
-	switch {
-	case !ok:
-	case urlGrammar.match(v):
-		*u = URL(v)
-	default:
-		d.errorf(n, "url %q is not an http:// or https:// URL; wasmtasks downloads programs over HTTP(S) only", v)
-	}
+	decodeMatch(d, n, "a URL", urlGrammar, u, "url %q is not an http:// or https:// URL; wasmtasks downloads programs over HTTP(S) only")
 }
 
 func (*URL) jsonSchema() object { return object{"type": "string", "pattern": urlGrammar.pattern} }
@@ -58,13 +51,20 @@ func (*URL) jsonSchema() object { return object{"type": "string", "pattern": url
 type OCIRef string
 
 func (r *OCIRef) decode(d *decoder, n *yaml.Node) {
-	v, ok := decodeWord(d, n, "an OCI reference")
+	decodeMatch(d, n, "an OCI reference", ociGrammar, r, "oci %q is not a reference; write registry.example/org/tool:1.0 or registry.example/org/tool@sha256:…")
+}
+
+// decodeMatch decodes a word (what it should be, for the error) into dst
+// when g matches it, and reports it with complaint (a format of the value)
+// otherwise: the shape shared by the sources whose grammar is one pattern.
+func decodeMatch[T ~string](d *decoder, n *yaml.Node, what string, g grammar, dst *T, complaint string) {
+	v, ok := decodeWord(d, n, what)
 	switch {
 	case !ok:
-	case ociGrammar.match(v):
-		*r = OCIRef(v)
+	case g.match(v):
+		*dst = T(v)
 	default:
-		d.errorf(n, "oci %q is not a reference; write registry.example/org/tool:1.0 or registry.example/org/tool@sha256:…", v)
+		d.errorf(n, complaint, v)
 	}
 }
 
