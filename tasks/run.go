@@ -190,7 +190,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 	}
 	if r.remote != nil {
 		r.disconnect = connect(r.engine, r.remote)
-		r.sharedWriters = sharedWriters(p.File)
+		r.sharedWriters = sharedWriters(p)
 	}
 	return r, nil
 }

@@ -17,7 +17,7 @@ import (
 // folders are read-only and do not count. The places are compared by
 // cleaned absolute path, sorted so that a folder's contents follow it:
 // one pass, linear in the number of places (times their depth).
-func sharedWriters(f *schema.File) map[string]bool {
+func sharedWriters(p *Project) map[string]bool {
 	type place struct {
 		path string // cleaned, with separators as \x00 so that "out/a" sorts right after "out"
 		task string
@@ -26,15 +26,8 @@ func sharedWriters(f *schema.File) map[string]bool {
 	add := func(path, task string) {
 		places = append(places, place{strings.ReplaceAll(filepath.Clean(path), string(filepath.Separator), "\x00"), task})
 	}
-	comps := map[string]*schema.Component{}
-	for _, c := range f.Components {
-		comps[c.Name] = c
-	}
-	for _, t := range f.Tasks {
-		set := t.Settings
-		if c := comps[t.Component.Name]; c != nil {
-			set = schema.Defaults().Merge(c.Settings).Merge(t.Settings)
-		}
+	for _, t := range p.File.Tasks {
+		set := p.settings(t)
 		for _, d := range set.Dirs {
 			if !d.ReadOnly && d.Archive.Name == "" {
 				add(d.Host.Abs, t.Name)
@@ -49,16 +42,16 @@ func sharedWriters(f *schema.File) map[string]bool {
 	slices.SortFunc(places, func(a, b place) int { return strings.Compare(a.path, b.path) })
 	shared := map[string]bool{}
 	var open []place // the places that hold the current one, outermost first
-	for _, p := range places {
-		for len(open) > 0 && !placeWithin(p.path, open[len(open)-1].path) {
+	for _, pl := range places {
+		for len(open) > 0 && !placeWithin(pl.path, open[len(open)-1].path) {
 			open = open[:len(open)-1]
 		}
 		for _, o := range open {
-			if o.task != p.task {
-				shared[o.task], shared[p.task] = true, true
+			if o.task != pl.task {
+				shared[o.task], shared[pl.task] = true, true
 			}
 		}
-		open = append(open, p)
+		open = append(open, pl)
 	}
 	return shared
 }

@@ -36,7 +36,7 @@ tasks:
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := sharedWriters(p.File)
+	got := sharedWriters(p)
 	want := map[string]bool{"gen1": true, "gen2": true, "out": true, "deep": true, "logs": true, "tree": true}
 	for _, task := range p.File.Tasks {
 		if got[task.Name] != want[task.Name] {

@@ -26,7 +26,7 @@ type spec struct {
 
 func (p *Project) spec(t *schema.Task) *spec {
 	c := p.comps[t.Component.Name]
-	set := schema.Defaults().Merge(c.Settings).Merge(t.Settings)
+	set := p.settings(t)
 	prog, _ := p.resolvedProgram(c.Name)
 	s := &spec{
 		task:     t,
@@ -116,4 +116,10 @@ func mergeEnv(inherit schema.InheritEnv, layers ...schema.Env) []string {
 		out[i] = n + "=" + values[n]
 	}
 	return out
+}
+
+// settings are what the task runs with: the defaults, its component's
+// settings, then its own.
+func (p *Project) settings(t *schema.Task) schema.Settings {
+	return schema.Defaults().Merge(p.comps[t.Component.Name].Settings).Merge(t.Settings)
 }
