@@ -17,7 +17,7 @@ type remoteCacheFlags struct {
 }
 
 func (f *remoteCacheFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.url, "remote-cache", "", "share compiled code through the Bazel HTTP cache at `URL`, or off (default: $"+tasks.EnvRemoteCache+", else the task file's remote_cache)")
+	fs.StringVar(&f.url, "remote-cache", "", "share task results (and compiled code, under a team key) through the Bazel HTTP cache at `URL`, or off (default: $"+tasks.EnvRemoteCache+", else the task file's remote_cache)")
 	fs.BoolVar(&f.off, "no-remote-cache", false, "do not use a remote cache (same as --remote-cache off)")
 	fs.Var(&f.readOnly, "remote-cache-read-only", "only read from the remote cache, never write; =false to write (default: $"+tasks.EnvRemoteCacheReadOnly+", else the task file's read_only)")
 }
