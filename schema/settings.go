@@ -58,7 +58,10 @@ var mergeDocs = map[string]string{
 // component's: a field tagged merge:"append" joins the two (lists
 // concatenated, s's first; a true flag stays true), and one tagged
 // merge:"override" takes over's value when over sets it. Neither argument
-// is changed.
+// is changed, but the result shares a list with s or over when only one of
+// them has entries (clipped, so appending copies): replace an entry in a
+// copy (slices.Clone), never in place, since a component's lists are shared
+// by all its tasks, which may run at once.
 func (s Settings) Merge(over Settings) Settings {
 	out := reflect.ValueOf(&s).Elem()
 	ov := reflect.ValueOf(over)
