@@ -17,6 +17,7 @@ package capi
 import "C"
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	// The blank import links libwasmtime.a and its system libraries.
@@ -43,14 +44,50 @@ func takeByteVec(v *C.wasm_byte_vec_t) []byte {
 // caller frees them all with freeAll.
 type cStrings []*C.char
 
+// liveCStrings counts the C strings made by add and not yet freed, so a test
+// can prove that none leak.
+var liveCStrings atomic.Int64
+
 func (cs *cStrings) add(s string) *C.char {
 	p := C.CString(s)
 	*cs = append(*cs, p)
+	liveCStrings.Add(1)
 	return p
 }
 
-func (cs cStrings) freeAll() {
-	for _, p := range cs {
+// freeAll has a pointer receiver so that "defer cs.freeAll()" frees what was
+// added after the defer statement too: a value receiver would be copied
+// there, empty.
+func (cs *cStrings) freeAll() {
+	for _, p := range *cs {
 		C.free(unsafe.Pointer(p))
 	}
+	liveCStrings.Add(-int64(len(*cs)))
+	*cs = nil
 }
+
+// cArray is an array of C string pointers in C memory, for the C calls that
+// take a char** (argv, environment).
+//
+// Its elements are written as uintptr on purpose: a pointer-typed store into
+// memory Go did not allocate still runs the garbage collector's write barrier,
+// which reads the element's old value, and memory from malloc can hold a
+// stale Go heap address; the collector then stops the process with "found bad
+// pointer in Go heap". calloc zeroes the array too, for the C side.
+type cArray struct {
+	p unsafe.Pointer
+	n int
+}
+
+func newCArray(n int) cArray {
+	return cArray{p: C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(uintptr(0)))), n: n}
+}
+
+func (a cArray) set(i int, s *C.char) {
+	unsafe.Slice((*uintptr)(a.p), a.n)[i] = uintptr(unsafe.Pointer(s))
+}
+
+// first is the array as C takes it.
+func (a cArray) first() **C.char { return (**C.char)(a.p) }
+
+func (a cArray) free() { C.free(a.p) }

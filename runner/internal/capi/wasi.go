@@ -6,7 +6,6 @@ import "C"
 import (
 	"fmt"
 	"runtime/cgo"
-	"unsafe"
 )
 
 // newWasiConfig builds a wasi_config_t.
@@ -73,30 +72,24 @@ func setArgv(c *C.wasi_config_t, args []string, cs *cStrings) bool {
 	if len(args) == 0 {
 		return true
 	}
-	argv := cArray(len(args))
-	defer C.free(unsafe.Pointer(&argv[0]))
+	argv := newCArray(len(args))
+	defer argv.free()
 	for i, a := range args {
-		argv[i] = cs.add(a)
+		argv.set(i, cs.add(a))
 	}
-	return bool(C.wasi_config_set_argv(c, C.size_t(len(args)), &argv[0]))
+	return bool(C.wasi_config_set_argv(c, C.size_t(len(args)), argv.first()))
 }
 
 func setEnv(c *C.wasi_config_t, env [][2]string, cs *cStrings) bool {
 	if len(env) == 0 {
 		return true
 	}
-	names, values := cArray(len(env)), cArray(len(env))
-	defer C.free(unsafe.Pointer(&names[0]))
-	defer C.free(unsafe.Pointer(&values[0]))
+	names, values := newCArray(len(env)), newCArray(len(env))
+	defer names.free()
+	defer values.free()
 	for i, kv := range env {
-		names[i], values[i] = cs.add(kv[0]), cs.add(kv[1])
+		names.set(i, cs.add(kv[0]))
+		values.set(i, cs.add(kv[1]))
 	}
-	return bool(C.wasi_config_set_env(c, C.size_t(len(env)), &names[0], &values[0]))
-}
-
-// cArray allocates n C string pointers in C memory, so the array itself may
-// hold C pointers without breaking cgo's pointer rules.
-func cArray(n int) []*C.char {
-	p := C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof((*C.char)(nil))))
-	return unsafe.Slice((**C.char)(p), n)
+	return bool(C.wasi_config_set_env(c, C.size_t(len(env)), names.first(), values.first()))
 }
