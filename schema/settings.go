@@ -102,9 +102,9 @@ func join(a, b reflect.Value) reflect.Value {
 		// clipped so that appending to the result copies.
 		switch {
 		case b.Len() == 0:
-			return a.Slice3(0, a.Len(), a.Len())
+			return clip(a)
 		case a.Len() == 0:
-			return b.Slice3(0, b.Len(), b.Len())
+			return clip(b)
 		}
 		out := reflect.MakeSlice(a.Type(), 0, a.Len()+b.Len())
 		return reflect.AppendSlice(reflect.AppendSlice(out, a), b)
@@ -124,4 +124,13 @@ func join(a, b reflect.Value) reflect.Value {
 		return out
 	}
 	panic("schema: cannot append values of type " + a.Type().String())
+}
+
+// clip returns the slice with no room to append in place; one without room
+// already is returned as it is (reslicing allocates).
+func clip(v reflect.Value) reflect.Value {
+	if v.Len() == v.Cap() {
+		return v
+	}
+	return v.Slice3(0, v.Len(), v.Len())
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,9 @@ type digester struct {
 	realRoot string // root with symlinks resolved, found on first need
 	index    fileIndex
 	seen     map[string]fileRecord // what this check saw, for the index
+	// infos holds what the globs of this check learnt of the files they
+	// looked up, so that a file is looked up once per check.
+	infos map[string]fs.FileInfo
 }
 
 func newDigester(root string, index fileIndex) *digester {
@@ -66,6 +70,27 @@ func newDigester(root string, index fileIndex) *digester {
 type noIndex struct{}
 
 func (noIndex) lookupFile(string) (fileRecord, bool) { return fileRecord{}, false }
+
+// glob expands the patterns as [expandGlobs] does, keeping what it learnt
+// of each file for digestFiles and list.
+func (d *digester) glob(patterns []string) ([]string, error) {
+	files, infos, err := globInfo(d.root, patterns)
+	if d.infos == nil {
+		d.infos = infos
+	} else {
+		maps.Copy(d.infos, infos)
+	}
+	return files, err
+}
+
+// lstat is os.Lstat of the listed file at p, answered from what the globs
+// learnt when they looked it up.
+func (d *digester) lstat(rel, p string) (fs.FileInfo, error) {
+	if fi := d.infos[rel]; fi != nil {
+		return fi, nil
+	}
+	return os.Lstat(p)
+}
 
 // digestFiles returns a digest of the named files' paths and contents.
 func (d *digester) digestFiles(files []string) (string, error) {
@@ -85,7 +110,7 @@ func (d *digester) digestFiles(files []string) (string, error) {
 // file's content.
 func (d *digester) entry(rel string) (string, error) {
 	p := filepath.Join(d.root, filepath.FromSlash(rel))
-	fi, err := os.Lstat(p)
+	fi, err := d.lstat(rel, p)
 	if err != nil {
 		return "", err
 	}
@@ -208,7 +233,7 @@ func (d *digester) list(files []string) ([]outputFile, error) {
 	out := make([]outputFile, 0, len(files))
 	for _, f := range files {
 		p := filepath.Join(d.root, filepath.FromSlash(f))
-		fi, err := os.Lstat(p)
+		fi, err := d.lstat(f, p)
 		if err != nil {
 			return nil, err
 		}

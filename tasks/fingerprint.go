@@ -18,42 +18,41 @@ import (
 // true or false. A field of a kind without an encoding panics, which the
 // tests catch.
 func writeSettings(w io.Writer, s schema.Settings) {
-	writeValue(w, reflect.ValueOf(s))
+	// One write of the whole text: a hash costs per call, and a task's
+	// settings are a hundred small pieces.
+	w.Write(appendValue(make([]byte, 0, 512), reflect.ValueOf(s)))
 }
 
-func writeValue(w io.Writer, v reflect.Value) {
+func appendValue(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
 	case reflect.Struct:
-		io.WriteString(w, "{")
+		b = append(b, '{')
 		for _, f := range hashedFields(v.Type()) {
-			io.WriteString(w, f.label)
-			writeValue(w, v.Field(f.index))
-			io.WriteString(w, " ")
+			b = append(b, f.label...)
+			b = appendValue(b, v.Field(f.index))
+			b = append(b, ' ')
 		}
-		io.WriteString(w, "}")
+		return append(b, '}')
 	case reflect.Slice:
-		io.WriteString(w, "[")
+		b = append(b, '[')
 		for i := range v.Len() {
-			writeValue(w, v.Index(i))
-			io.WriteString(w, ",")
+			b = appendValue(b, v.Index(i))
+			b = append(b, ',')
 		}
-		io.WriteString(w, "]")
+		return append(b, ']')
 	case reflect.Pointer:
 		if v.IsNil() {
-			io.WriteString(w, "nil")
-			return
+			return append(b, "nil"...)
 		}
-		io.WriteString(w, "&")
-		writeValue(w, v.Elem())
+		return appendValue(append(b, '&'), v.Elem())
 	case reflect.String:
-		io.WriteString(w, strconv.Quote(v.String()))
+		return strconv.AppendQuote(b, v.String())
 	case reflect.Int, reflect.Int64:
-		io.WriteString(w, strconv.FormatInt(v.Int(), 10))
+		return strconv.AppendInt(b, v.Int(), 10)
 	case reflect.Bool:
-		io.WriteString(w, strconv.FormatBool(v.Bool()))
-	default:
-		panic("tasks: no fingerprint encoding for " + v.Type().String())
+		return strconv.AppendBool(b, v.Bool())
 	}
+	panic("tasks: no fingerprint encoding for " + v.Type().String())
 }
 
 // hashedField is a struct field that the fingerprint covers.

@@ -26,10 +26,18 @@ var globVisits atomic.Int64
 // descended, and no folder is entered through a symlink, so a search stays
 // inside root and ends.
 func expandGlobs(root string, patterns []string) ([]string, error) {
-	found := map[string]bool{}
+	files, _, err := globInfo(root, patterns)
+	return files, err
+}
+
+// globInfo is expandGlobs that also returns what it learnt of the files it
+// looked up (patterns without wildcards), so that digesting them does not
+// look them up again; a file found by a search has no entry.
+func globInfo(root string, patterns []string) ([]string, map[string]fs.FileInfo, error) {
+	found := map[string]fs.FileInfo{}
 	for _, pat := range patterns {
 		if err := expandGlob(root, pat, found); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := make([]string, 0, len(found))
@@ -37,13 +45,13 @@ func expandGlobs(root string, patterns []string) ([]string, error) {
 		out = append(out, f)
 	}
 	sort.Strings(out)
-	return out, nil
+	return out, found, nil
 }
 
 // expandGlob adds the matches of one pattern to found: a pattern without
 // wildcards is looked up, any other is searched for from its deepest folder
 // without wildcards.
-func expandGlob(root, pat string, found map[string]bool) error {
+func expandGlob(root, pat string, found map[string]fs.FileInfo) error {
 	if !hasWildcard(pat) {
 		return addLiteral(root, pat, found)
 	}
@@ -76,7 +84,9 @@ func expandGlob(root, pat string, found map[string]bool) error {
 			return err
 		}
 		if rel = filepath.ToSlash(rel); matchGlob(pat, rel) {
-			found[rel] = true
+			if _, ok := found[rel]; !ok {
+				found[rel] = nil
+			}
 		}
 		return nil
 	})
@@ -84,7 +94,7 @@ func expandGlob(root, pat string, found map[string]bool) error {
 
 // addLiteral adds the file a pattern without wildcards names, if it is
 // there and reached without following a symlinked folder.
-func addLiteral(root, pat string, found map[string]bool) error {
+func addLiteral(root, pat string, found map[string]fs.FileInfo) error {
 	if !realDirs(root, path.Dir(pat)) {
 		return nil
 	}
@@ -97,7 +107,7 @@ func addLiteral(root, pat string, found map[string]bool) error {
 		return err
 	}
 	if listable(fi.Mode().Type()) {
-		found[pat] = true
+		found[pat] = fi
 	}
 	return nil
 }

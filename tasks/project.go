@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -14,6 +15,12 @@ type Project struct {
 	File  *schema.File
 	tasks map[string]*schema.Task
 	comps map[string]*schema.Component
+	// merged holds each task's settings (see [Project.settings]), merged
+	// once: a run of thousands of tasks asks for them several times each.
+	merged map[*schema.Task]schema.Settings
+
+	// state, if not nil, is the state file being decoded since Load.
+	state *statePrefetch
 
 	mu       sync.Mutex
 	programs map[string]resolved      // by component, once Resolve obtained them
@@ -23,22 +30,29 @@ type Project struct {
 // Load reads and validates the task file at path. Its problems come back as
 // schema.Errors, which print as FILE:LINE:COL lines and exit with status 2.
 func Load(path string) (*Project, error) {
+	state := prefetchState(filepath.Dir(path))
 	f, err := schema.Load(path)
 	if err != nil {
 		return nil, err
 	}
-	return NewProject(f), nil
+	p := NewProject(f)
+	p.state = state
+	return p, nil
 }
 
 // NewProject wraps a validated task file.
 func NewProject(f *schema.File) *Project {
-	p := &Project{File: f, tasks: map[string]*schema.Task{}, comps: map[string]*schema.Component{},
+	p := &Project{File: f, tasks: make(map[string]*schema.Task, len(f.Tasks)), comps: map[string]*schema.Component{},
+		merged:   make(map[*schema.Task]schema.Settings, len(f.Tasks)),
 		programs: map[string]resolved{}, folders: map[string]archiveFolder{}}
-	for _, t := range f.Tasks {
-		p.tasks[t.Name] = t
-	}
+	base := map[string]schema.Settings{}
 	for _, c := range f.Components {
 		p.comps[c.Name] = c
+		base[c.Name] = schema.Defaults().Merge(c.Settings)
+	}
+	for _, t := range f.Tasks {
+		p.tasks[t.Name] = t
+		p.merged[t] = base[t.Component.Name].Merge(t.Settings)
 	}
 	return p
 }

@@ -83,7 +83,7 @@ type Runner struct {
 	console   *console
 	progress  *progress
 	state     stateCache
-	slots     chan struct{}
+	workers   workers
 	roots     []string      // where guests could have planted symlinks
 	guard     *safefs.Guard // opens task-named files under roots' rule
 	outputs   outputLocks   // one task at a time writes an output file
@@ -158,8 +158,8 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		opts:       opts,
 		engine:     opts.Engine,
 		console:    &console{stdout: opts.Stdout, stderr: opts.Stderr, mode: opts.Output},
-		state:      stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir}},
-		slots:      make(chan struct{}, opts.Jobs),
+		state:      stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir, prefetch: p.state}},
+		workers:    newWorkers(opts.Jobs),
 		budget:     newBudget(opts.MemoryBudget),
 		compileSem: make(chan struct{}, compileSlots(opts.MemoryBudget)),
 		nodes:      map[string]*node{},
@@ -217,6 +217,7 @@ func (r *Runner) Close() error {
 		n.cancel()
 	}
 	r.mu.Unlock()
+	r.workers.stop()
 	r.compiling.Wait()
 	if r.disconnect != nil {
 		r.disconnect()
@@ -370,34 +371,35 @@ func (r *Runner) runNode(n *node) {
 			return
 		}
 	}
-	// The memory budget first, in order of arrival, then a job slot: a
-	// task waiting for memory holds no slot that a task without a limit
+	// The memory budget first, in order of arrival, then a worker: a
+	// task waiting for memory holds no worker that a task without a limit
 	// could use.
-	reserved, err := r.budget.acquire(n.ctx, int64(r.project.spec(n.task).settings.Memory))
+	s := r.project.spec(n.task)
+	reserved, err := r.budget.acquire(n.ctx, int64(s.settings.Memory))
 	if err != nil {
 		n.res.Status = NotRun
 		return
 	}
 	defer r.budget.release(reserved)
-	select {
-	case r.slots <- struct{}{}:
-	case <-n.ctx.Done():
+	ran := r.workers.do(n.ctx, func() {
+		if n.ctx.Err() == nil {
+			n.res = r.runTask(n.ctx, s)
+		} else {
+			n.res.Status = NotRun
+		}
+	})
+	if !ran {
 		n.res.Status = NotRun
 		return
 	}
-	defer func() { <-r.slots }()
-	if n.ctx.Err() != nil {
-		n.res.Status = NotRun
-		return
-	}
-	n.res = r.runTask(n.ctx, n.task)
 	if n.res.Status == Failed && !r.opts.KeepGoing {
 		r.failed(n)
 	}
 }
 
 // runTask runs one task whose dependencies succeeded.
-func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
+func (r *Runner) runTask(ctx context.Context, s *spec) (res Result) {
+	t := s.task
 	res.Task = t.Name
 	start := time.Now()
 	defer func() {
@@ -406,7 +408,6 @@ func (r *Runner) runTask(ctx context.Context, t *schema.Task) (res Result) {
 			r.progress.ended(res)
 		}
 	}()
-	s := r.project.spec(t)
 	defer r.outputs.lock(s.outputFiles())()
 	check, err := r.checkUpToDate(s)
 	if err != nil {

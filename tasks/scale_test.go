@@ -170,3 +170,55 @@ func TestTwoRunnersKeepEachOthersRecords(t *testing.T) {
 	}
 	runScale(t, dir, UpToDate)
 }
+
+// TestPrefetchedStateIsCurrent loads a project (which starts decoding its
+// state file) and then lets another process's run record every task: a run
+// of the first load must see those records, not the state as it was when
+// the project was loaded.
+func TestPrefetchedStateIsCurrent(t *testing.T) {
+	dir := scaleProject(t, 10)
+	file := filepath.Join(dir, "wasmtasks.yaml")
+	runScale(t, dir, Ran) // a state file to prefetch
+	if err := os.WriteFile(filepath.Join(dir, "in", "t3.txt"), []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	early, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-early.state.done
+	sum, err := runProject(t, file) // the other process: runs t3 again
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := statusOf(sum, "t3"); got != Ran {
+		t.Fatalf("t3 after its input changed: %s, want ran", got)
+	}
+	r, err := NewRunner(early, Options{Engine: testEngine(t), Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	sum, err = r.Run(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range sum {
+		if res.Status != UpToDate {
+			t.Errorf("task %s: %s, want up to date (the state prefetched before the other run is stale)", res.Task, res.Status)
+		}
+	}
+}
+
+func runProject(t *testing.T, file string) (Summary, error) {
+	p, err := Load(file)
+	if err != nil {
+		return nil, err
+	}
+	r, err := NewRunner(p, Options{Engine: testEngine(t), Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.Run(t.Context())
+}

@@ -119,7 +119,6 @@ func mergeEnv(inherit schema.InheritEnv, layers ...schema.Env) []string {
 }
 
 // settings are what the task runs with: the defaults, its component's
-// settings, then its own.
-func (p *Project) settings(t *schema.Task) schema.Settings {
-	return schema.Defaults().Merge(p.comps[t.Component.Name].Settings).Merge(t.Settings)
-}
+// settings, then its own. Their lists may be shared with other tasks' (see
+// [schema.Settings.Merge]).
+func (p *Project) settings(t *schema.Task) schema.Settings { return p.merged[t] }

@@ -2,11 +2,11 @@ package tasks
 
 import (
 	"encoding/json"
-	"io"
 	"sync"
 	"sync/atomic"
 
 	"github.com/wasmtasks/wasmtasks/internal/filelock"
+	"github.com/wasmtasks/wasmtasks/internal/filestamp"
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
 	"github.com/wasmtasks/wasmtasks/internal/tempfile"
 )
@@ -49,6 +49,8 @@ var stateWrites atomic.Int64
 type stateFile struct {
 	dir   string
 	guard *safefs.Guard
+	// prefetch, if not nil, may hold the state file already decoded.
+	prefetch *statePrefetch
 }
 
 // maxStateBytes bounds the state file read: about 1 KiB a task for 50,000
@@ -74,18 +76,18 @@ func (s stateFile) loadFrom(d *safefs.Dir) state {
 		return emptyState()
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxStateBytes+1))
-	if err != nil || len(b) > maxStateBytes {
+	if fi, err := f.Stat(); err == nil {
+		if st, ok := s.prefetch.take(filestamp.Of(fi)); ok {
+			return st
+		}
+	}
+	st, ok := decodeState(f)
+	if !ok {
 		return emptyState()
 	}
-	var got state
-	if json.Unmarshal(b, &got) != nil || got.Version != stateVersion || got.Tasks == nil {
-		return emptyState()
-	}
-	return got
+	return st
 }
 
-// record stores a task's record, or removes it when rec is nil.
 func (s stateFile) record(task string, rec *taskRecord) error {
 	return s.update(map[string]*taskRecord{task: rec}, nil)
 }

@@ -123,7 +123,7 @@ func (r *Runner) fingerprint(s *spec, kind upToDateKind, d *digester) (string, e
 	if kind == kindSandbox {
 		return r.sandboxFingerprint(h, s, d)
 	}
-	inputs, err := expandGlobs(d.root, patterns(s.task.Inputs))
+	inputs, err := d.glob(patterns(s.task.Inputs))
 	if err != nil {
 		return "", err
 	}
@@ -166,7 +166,7 @@ func (r *Runner) outputsOf(s *spec, kind upToDateKind, d *digester) (string, []o
 		}
 		return hex.EncodeToString(h.Sum(nil)), list, nil
 	}
-	files, err := expandGlobs(d.root, patterns(s.task.Outputs))
+	files, err := d.glob(patterns(s.task.Outputs))
 	if err != nil {
 		return "", nil, err
 	}
