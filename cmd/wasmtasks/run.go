@@ -170,11 +170,15 @@ func parseBudget(v string) (int64, error) {
 // loadProject finds and loads the task file; every problem in it is
 // printed, and the exit status is 2.
 func loadProject(name string) (*tasks.Project, error) {
-	f, err := loadTaskFile(name)
+	path, err := tasks.Find(".", name)
 	if err != nil {
-		return nil, err
+		return nil, &exitError{status: exitcode.Usage, err: err}
 	}
-	return tasks.NewProject(f), nil
+	p, err := tasks.Load(path)
+	if err != nil {
+		return nil, taskFileError(path, err)
+	}
+	return p, nil
 }
 
 // newEngine makes the engine for a project, on the store that

@@ -62,14 +62,20 @@ func loadTaskFile(name string) (*schema.File, error) {
 		return nil, &exitError{status: exitcode.Usage, err: err}
 	}
 	f, err := schema.Load(path)
-	var errs schema.Errors
-	if errors.As(err, &errs) {
-		return nil, &exitError{status: exitcode.Usage, err: fmt.Errorf("%s has %s:\n%w", path, plural(len(errs), "problem"), errs)}
-	}
 	if err != nil {
-		return nil, &exitError{status: exitcode.Usage, err: err}
+		return nil, taskFileError(path, err)
 	}
 	return f, nil
+}
+
+// taskFileError is the error for a task file that does not load: every
+// problem in it, and exit status 2.
+func taskFileError(path string, err error) error {
+	var errs schema.Errors
+	if errors.As(err, &errs) {
+		return &exitError{status: exitcode.Usage, err: fmt.Errorf("%s has %s:\n%w", path, plural(len(errs), "problem"), errs)}
+	}
+	return &exitError{status: exitcode.Usage, err: err}
 }
 
 // checkStore reports, as problems of the task file, every place that would
