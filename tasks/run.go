@@ -96,6 +96,7 @@ type Runner struct {
 	disconnect    func()         // ends the engine's use of remote
 	compiling     sync.WaitGroup // programs being compiled ahead of their tasks
 	compileSem    chan struct{}  // bounds them (compileSlots)
+	compiled      sync.Map       // program paths found compiled or stored (compileNeed)
 	budget        *budget        // nil: no memory budget
 
 	mu    sync.Mutex
@@ -161,7 +162,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		state:      stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir}},
 		slots:      make(chan struct{}, opts.Jobs),
 		budget:     newBudget(opts.MemoryBudget),
-		compileSem: make(chan struct{}, compileSlots(opts.MemoryBudget)),
+		compileSem: make(chan struct{}, compileSlots()),
 		nodes:      map[string]*node{},
 		roots:      p.roots(),
 	}
@@ -372,8 +373,9 @@ func (r *Runner) runNode(n *node) {
 	}
 	// The memory budget first, in order of arrival, then a job slot: a
 	// task waiting for memory holds no slot that a task without a limit
-	// could use.
-	reserved, err := r.budget.acquire(n.ctx, int64(r.project.spec(n.task).settings.Memory))
+	// could use. A task that will compile its program reserves that too.
+	need := max(int64(r.project.spec(n.task).settings.Memory), r.compileNeed(n.task))
+	reserved, err := r.budget.acquire(n.ctx, need)
 	if err != nil {
 		n.res.Status = NotRun
 		return
