@@ -25,6 +25,12 @@ type Cmd struct {
 	// name.
 	Wasm []byte
 
+	// Name, if not empty, is how people call the program: a source such as
+	// oci:… or go:…, where Path is only where it was put. The store keeps
+	// it beside its record of the program file, so that `wasmtasks cache
+	// info` can say whose compiled code an entry is. Empty means Path.
+	Name string
+
 	// Args holds the command-line arguments, including the program name as
 	// Args[0]. If Args is empty, the guest gets just the base name of Path.
 	Args []string
@@ -240,7 +246,7 @@ func (c *Cmd) loadProgram(ctx context.Context) (*program, Source, error) {
 	p, src, err := c.engine.load(ctx, wasm, d, c.OnCompile)
 	if err == nil && c.Wasm == nil {
 		c.engine.remember(c.Path, loadedFile{stamp: stamp, digest: d, prog: p})
-		c.engine.record(c.Path, stamp, d, p, readStart)
+		c.engine.record(c.Path, c.Name, stamp, d, p, readStart)
 	}
 	return p, src, err
 }

@@ -46,6 +46,10 @@ type Options struct {
 	// Logger receives warnings: a damaged store entry, an unwritable store.
 	// Nil means slog.Default().
 	Logger *slog.Logger
+	// OnCompile, if not nil, hears of every compile of the engine (those of
+	// runs and of [Engine.Prepare]) as [Cmd.OnCompile] does of its run's:
+	// for watching what compiles when, and how many at once.
+	OnCompile func(size int64) (done func())
 }
 
 // Engine compiles programs and runs them. One engine serves a whole process:
@@ -65,6 +69,8 @@ type Engine struct {
 	log      *slog.Logger
 	shared   atomic.Pointer[CodeCache] // see ShareCode
 	outs     outPool                   // pipes for guests' output, kept across runs (outchan.go)
+
+	onCompile func(size int64) (done func()) // Options.OnCompile
 
 	tickMu  sync.Mutex
 	running int  // guests running now
@@ -93,7 +99,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	e := &Engine{c: c, pooled: pooled, log: opts.Logger, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
+	e := &Engine{c: c, pooled: pooled, log: opts.Logger, onCompile: opts.OnCompile, programs: map[digest]*loadFlight{}, files: map[string]loadedFile{}}
 	if e.log == nil {
 		e.log = slog.Default()
 	}

@@ -266,9 +266,11 @@ func (e *Engine) storeKey(d digest) string {
 }
 
 func (e *Engine) compile(kind Kind, wasm []byte, onCompile func(int64) func()) (*program, error) {
-	if onCompile != nil {
-		if done := onCompile(int64(len(wasm))); done != nil {
-			defer done()
+	for _, hook := range []func(int64) func(){e.onCompile, onCompile} {
+		if hook != nil {
+			if done := hook(int64(len(wasm))); done != nil {
+				defer done()
+			}
 		}
 	}
 	p, eng, err := e.onEngine(func(c *capi.Engine) (*capi.Program, error) {

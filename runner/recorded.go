@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/wasmtasks/wasmtasks/runner/internal/store"
@@ -85,13 +86,22 @@ func (e *Engine) loadRecorded(d digest, kind Kind, sh shape) (p *program, ok boo
 
 // record remembers, in the store, the digest of the program file at path
 // that a run read (beginning at start) and loaded, if the file is still
-// the version stamp.
-func (e *Engine) record(path string, stamp fileStamp, d digest, p *program, start time.Time) {
+// the version stamp, with the key of its code and its name (see
+// [Cmd.Name]; empty means the absolute path).
+func (e *Engine) record(path, name string, stamp fileStamp, d digest, p *program, start time.Time) {
 	if e.store == nil {
 		return
 	}
 	if now, err := statFile(path); err != nil || now != stamp {
 		return
 	}
-	e.store.RecordProgram(stamp, store.Program{Digest: hex.EncodeToString(d[:]), Info: recordInfo(p.kind, p.shape)}, start)
+	if name == "" {
+		name, _ = filepath.Abs(path)
+	}
+	e.store.RecordProgram(stamp, store.Program{
+		Digest: hex.EncodeToString(d[:]),
+		Info:   recordInfo(p.kind, p.shape),
+		Key:    e.storeKey(d),
+		Name:   name,
+	}, start)
 }

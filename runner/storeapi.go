@@ -55,6 +55,10 @@ type StoreInfo struct {
 	MaxBytes int64
 	// Largest are the biggest entries, biggest first (at most five).
 	Largest []StoreEntry
+	// Programs maps the hex SHA-256 of program files to how the store's
+	// records call them (see [Cmd.Name]): for naming other entries that
+	// hold a program, such as sources.
+	Programs map[string]string
 }
 
 // StoreEntry is one entry of the store of compiled code.
@@ -63,6 +67,9 @@ type StoreEntry struct {
 	// slash-separated.
 	Path  string
 	Bytes int64
+	// Program is what the store's authenticated records call the program
+	// whose code it is (see [Cmd.Name]); empty when no record says.
+	Program string
 }
 
 // String shows the information as `wasmtasks cache info` prints it.
@@ -79,8 +86,10 @@ func (s *Store) Info() (StoreInfo, error) {
 		info.Bytes += e.Bytes
 	}
 	slices.SortStableFunc(entries, func(a, b store.Listed) int { return cmp.Compare(b.Bytes, a.Bytes) })
+	byKey, byDigest := s.s.ProgramNames()
+	info.Programs = byDigest
 	for _, e := range entries[:min(len(entries), 5)] {
-		info.Largest = append(info.Largest, StoreEntry{Path: store.Layout() + "/" + e.Name + ".cwasm", Bytes: e.Bytes})
+		info.Largest = append(info.Largest, StoreEntry{Path: store.Layout() + "/" + e.Name + ".cwasm", Bytes: e.Bytes, Program: byKey[e.Name]})
 	}
 	return info, err
 }

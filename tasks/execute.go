@@ -19,6 +19,7 @@ const stderrTail = 10
 func (r *Runner) execute(ctx context.Context, t *schema.Task, s *spec) (rr runner.Result, lastStderr []string, err error) {
 	cmd := r.engine.Command(s.program)
 	cmd.Args, cmd.Env, cmd.Dirs, cmd.SHA256 = s.args, s.env, s.dirs, s.sha256
+	cmd.Name = sourceName(r.project.comps[t.Component.Name])
 	cmd.Roots = r.roots
 	if cmd.Env == nil {
 		cmd.Env = []string{}

@@ -8,25 +8,41 @@ import (
 	"github.com/wasmtasks/wasmtasks/schema"
 )
 
-// compileMemory is the memory one compile is assumed to need at most:
-// compiling Yosys (a 30.8 MB module) peaks at about 1 GB.
-const compileMemory = 1 << 30
+// compileSlots is how many programs may compile ahead at once: one per
+// CPU (wasmtime spreads one compile over the CPUs too, but parsing,
+// writing the store entry and the serial parts of each overlap), at least
+// one. Memory is the budget's business: each compile reserves
+// [runner.CompileMemory] of its program's size there.
+func compileSlots() int { return max(runtime.NumCPU(), 1) }
 
-// compileSlots is how many programs may compile at once: one per CPU
-// (wasmtime spreads one compile over the CPUs too, but parsing, writing
-// the store entry and the serial parts of each overlap), and no more than
-// the memory budget holds at [compileMemory] each, so that a machine with
-// 24 GiB (a budget of 18 GiB) runs at most 18 and never swaps; at least one.
-func compileSlots(budget int64) int {
-	n := runtime.NumCPU()
-	if budget > 0 {
-		n = min(n, int(budget/compileMemory))
+// compileNeed is what the task must reserve of the memory budget for a
+// compile of its program that its own run would do: 0 when the program is
+// compiled, being compiled (by a compile ahead, which reserved its own) or
+// stored. A program once found so is not looked at again in this Runner.
+// The task holds the reservation, at least its own memory limit, while it
+// runs; a compile never waits for the budget while a task that holds some
+// waits for that compile, so the budget cannot deadlock.
+func (r *Runner) compileNeed(t *schema.Task) int64 {
+	prog, ok := r.project.resolvedProgram(t.Component.Name)
+	if !ok || prog.path == "" {
+		return 0
 	}
-	return max(n, 1)
+	if _, ok := r.compiled.Load(prog.path); ok {
+		return 0
+	}
+	need, err := r.engine.CompileNeed(prog.path)
+	if err != nil {
+		return 0 // the run reports it
+	}
+	if need == 0 {
+		r.compiled.Store(prog.path, true)
+	}
+	return need
 }
 
 // precompile starts compiling every distinct program of the plan that is
-// neither in memory nor in the store, at most [compileSlots] at once, so
+// neither in memory nor in the store, at most [compileSlots] at once and
+// each after reserving its [runner.CompileMemory] of the budget, so
 // that tasks waiting for their dependencies find their code ready: a cold
 // run then takes about as long as its slowest compile, not the sum. A
 // task that needs a program being compiled waits for that compile. Errors
@@ -58,6 +74,15 @@ func (r *Runner) precompile(ctx context.Context, plan []*schema.Task) {
 		r.compiling.Go(func() {
 			r.compileSem <- struct{}{}
 			defer func() { <-r.compileSem }()
+			need, err := r.engine.CompileNeed(path)
+			if err != nil || need == 0 {
+				return // compiled, or its task reports the error
+			}
+			reserved, err := r.budget.acquire(ctx, need)
+			if err != nil {
+				return
+			}
+			defer r.budget.release(reserved)
 			_ = r.engine.Prepare(ctx, path)
 		})
 	}

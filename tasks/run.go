@@ -96,6 +96,7 @@ type Runner struct {
 	disconnect    func()         // ends the engine's use of remote
 	compiling     sync.WaitGroup // programs being compiled ahead of their tasks
 	compileSem    chan struct{}  // bounds them (compileSlots)
+	compiled      sync.Map       // program paths found compiled or stored (compileNeed)
 	budget        *budget        // nil: no memory budget
 
 	mu    sync.Mutex
@@ -161,7 +162,7 @@ func NewRunner(p *Project, opts Options) (*Runner, error) {
 		state:      stateCache{file: stateFile{dir: p.File.Dir + string(os.PathSeparator) + stateDir, prefetch: p.state}},
 		workers:    newWorkers(opts.Jobs),
 		budget:     newBudget(opts.MemoryBudget),
-		compileSem: make(chan struct{}, compileSlots(opts.MemoryBudget)),
+		compileSem: make(chan struct{}, compileSlots()),
 		nodes:      map[string]*node{},
 		roots:      p.roots(),
 	}
@@ -373,9 +374,9 @@ func (r *Runner) runNode(n *node) {
 	}
 	// The memory budget first, in order of arrival, then a worker: a
 	// task waiting for memory holds no worker that a task without a limit
-	// could use.
+	// could use. A task that will compile its program reserves that too.
 	s := r.project.spec(n.task)
-	reserved, err := r.budget.acquire(n.ctx, int64(s.settings.Memory))
+	reserved, err := r.budget.acquire(n.ctx, max(int64(s.settings.Memory), r.compileNeed(n.task)))
 	if err != nil {
 		n.res.Status = NotRun
 		return

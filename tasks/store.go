@@ -4,12 +4,16 @@ import (
 	"cmp"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wasmtasks/wasmtasks/internal/bytesize"
 	"github.com/wasmtasks/wasmtasks/runner"
+	"github.com/wasmtasks/wasmtasks/schema"
 	"github.com/wasmtasks/wasmtasks/source"
 )
 
@@ -75,19 +79,29 @@ func (i StoreInfo) String() string {
 	fmt.Fprintf(&b, "size:     %s of %s\n", bytesize.Format(i.Code.Bytes+u.Bytes), bytesize.Format(i.Code.MaxBytes))
 	if big := i.largest(5); len(big) > 0 {
 		b.WriteString("largest:\n")
-		for _, e := range big {
-			fmt.Fprintf(&b, "  %10s  %s\n", bytesize.Format(e.Bytes), e.Path)
+		names, width := make([]string, len(big)), 0
+		for k, e := range big {
+			names[k] = shownName(e.Program)
+			width = max(width, utf8.RuneCountInString(names[k]))
+		}
+		for k, e := range big {
+			fmt.Fprintf(&b, "  %10s  %-*s  %s\n", bytesize.Format(e.Bytes), width, names[k], e.Path)
 		}
 	}
 	return b.String()
 }
 
 // largest returns the n biggest entries of either kind, paths relative to
-// the store's folder.
+// the store's folder, with the program they hold when the store's records
+// name it.
 func (i StoreInfo) largest(n int) []runner.StoreEntry {
 	all := slices.Clone(i.Code.Largest)
 	for _, e := range i.Sources.Entries {
-		all = append(all, runner.StoreEntry{Path: path.Join(SourcesFolder, e.Path), Bytes: e.Bytes})
+		var name string
+		if hex, ok := strings.CutPrefix(e.Path, "programs/sha256/"); ok {
+			name = i.Code.Programs[strings.TrimSuffix(hex, ".wasm")]
+		}
+		all = append(all, runner.StoreEntry{Path: path.Join(SourcesFolder, e.Path), Bytes: e.Bytes, Program: name})
 	}
 	slices.SortStableFunc(all, func(a, b runner.StoreEntry) int { return cmp.Compare(b.Bytes, a.Bytes) })
 	return all[:min(n, len(all))]
@@ -144,4 +158,66 @@ func (s *Store) Clear() error {
 		return err
 	}
 	return s.sources.Clear()
+}
+
+// sourceName is how the store's records name a component's program (see
+// [runner.Cmd.Name]): its source as the task file has it, or the path of
+// its file. A URL loses what could be a secret: user, password and query.
+func sourceName(c *schema.Component) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Path.IsSet():
+		return c.Path.Abs
+	case c.Go != "":
+		return "go:" + string(c.Go)
+	case c.OCI != "":
+		return "oci:" + string(c.OCI)
+	case c.URL != "":
+		name := "url:" + string(c.URL)
+		if u, err := url.Parse(string(c.URL)); err == nil {
+			u.User, u.RawQuery, u.ForceQuery, u.Fragment = nil, "", false, ""
+			name = "url:" + u.String()
+		}
+		if c.File != "" {
+			name += " file:" + string(c.File)
+		}
+		return name
+	}
+	return ""
+}
+
+// maxShownName is how many characters of a program's name `cache info`
+// shows.
+const maxShownName = 48
+
+// shownName is a program's name as `cache info` prints it: "?" when
+// unknown; what a terminal would not print as text replaced by "?"; a
+// long one shortened to its end (the file, or the module and version),
+// keeping a source's go:, url: or oci:.
+func shownName(name string) string {
+	if name == "" {
+		return "?"
+	}
+	name = strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(name, "?"))
+	runes := []rune(name)
+	if len(runes) <= maxShownName {
+		return name
+	}
+	var prefix string
+	for _, scheme := range []string{"go:", "url:", "oci:"} {
+		if strings.HasPrefix(name, scheme) {
+			prefix = scheme
+		}
+	}
+	tail := string(runes[len(runes)-(maxShownName-len(prefix)-1):])
+	if i := strings.IndexByte(tail, '/'); i >= 0 && i < len(tail)-1 {
+		tail = tail[i:]
+	}
+	return prefix + "…" + tail
 }

@@ -18,7 +18,8 @@ in milliseconds in every later run, and the programs that go:, url: and oci:
 sources obtained (its sources folder).
 
   info    the store's folder, compiled code and sources with their sizes,
-          the cap, and the largest entries
+          the cap, and the largest entries with the program of each
+          ("?" when no authenticated record names it)
   prune   shrink the whole store to its cap, least recently used first:
           compiled code first (it is cheap to make again), then sources;
           also remove what interrupted writes left behind

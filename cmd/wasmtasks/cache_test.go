@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -8,11 +9,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/golden"
 	"github.com/wasmtasks/wasmtasks/internal/testprog"
 	"github.com/wasmtasks/wasmtasks/source"
 )
@@ -102,4 +105,72 @@ tasks:
 func hexOf(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
+}
+
+// TestCacheInfoNamesPrograms: cache info names the program of each of the
+// largest entries, compiled code and sources alike, as the task file has
+// it: a path (shortened to its end) or a url: source (without its
+// secrets). A record that was forged (here: a name changed without the
+// store key) or damaged, a symbolic link and an oversized file among the
+// records are not believed: that entry shows "?", and nothing breaks.
+func TestCacheInfoNamesPrograms(t *testing.T) {
+	greet, err := os.ReadFile(testprog.Module(t, "greet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(greet) }))
+	defer srv.Close()
+	dir, store := t.TempDir(), t.TempDir()
+	long := filepath.Join(dir, strings.Repeat("a", 60))
+	core, err := os.ReadFile(testprog.Module(t, "probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(long, 0o755)
+	if err := os.WriteFile(filepath.Join(long, "tool.wasm"), core, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "wasmtasks.yaml"), fmt.Appendf(nil, `version: 1
+cache_dir: %s
+components:
+  core: {path: %s/tool.wasm}
+  probe: {path: %s}
+  greet: {url: "%s/greet.wasm?token=secret", sha256: %s}
+tasks:
+  a: {component: core, args: [args, a]}
+  b: {component: probe, args: [args, b]}
+  c: {component: greet}
+`, store, strings.Repeat("a", 60), testprog.Component(t, "probe"), srv.URL, hexOf(greet)), 0o644)
+	if r := wasmtasks(t, dir, "", "fetch"); r.status != 0 {
+		t.Fatalf("fetch: %+v", r)
+	}
+	// A program file is recorded once it is older than the store's racy
+	// window (2 s): the copy and the download above are not yet.
+	time.Sleep(2100 * time.Millisecond)
+	if r := wasmtasks(t, dir, "", "run"); r.status != 0 {
+		t.Fatalf("run: %+v", r)
+	}
+	records, _ := filepath.Glob(filepath.Join(store, "v2", "*.prog"))
+	if len(records) != 3 {
+		t.Fatalf("%d program records, want 3", len(records))
+	}
+	for _, rec := range records {
+		b, _ := os.ReadFile(rec)
+		if strings.Contains(string(b), "probe-component") {
+			forged := strings.Replace(string(b), "probe-component", "trusted-looking", 1)
+			os.WriteFile(rec, []byte(forged), 0o600)
+		}
+	}
+	os.WriteFile(filepath.Join(store, "v2", strings.Repeat("d", 64)+".prog"), []byte("wasmtasks program identity v2\n"), 0o600)
+	os.WriteFile(filepath.Join(store, "v2", strings.Repeat("e", 64)+".prog"), bytes.Repeat([]byte("x"), 1<<20), 0o600)
+	os.Symlink(records[0], filepath.Join(store, "v2", strings.Repeat("f", 64)+".prog"))
+	r := wasmtasks(t, dir, "", "cache", "info")
+	if r.status != 0 {
+		t.Fatalf("cache info: %+v", r)
+	}
+	text := strings.NewReplacer(store, "STORE", srv.URL, "URL").Replace(r.stdout)
+	text = regexp.MustCompile(`[0-9a-f]{64}`).ReplaceAllString(text, "HEX")
+	text = regexp.MustCompile(`[0-9.]+ (B|KiB|MiB|GiB)`).ReplaceAllString(text, "SIZE")
+	text = regexp.MustCompile(`  +`).ReplaceAllString(text, "  ")
+	golden.Check(t, filepath.Join("testdata", "golden", "cache-info-names.txt"), []byte(text))
 }

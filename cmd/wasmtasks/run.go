@@ -93,7 +93,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	var rc remoteCacheFlags
 	rc.register(fs)
 	var budget string
-	fs.StringVar(&budget, "memory-budget", "", "start tasks only while the sum of their `SIZE` limits (memory:) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
+	fs.StringVar(&budget, "memory-budget", "", "start tasks and compiles only while the sum of their `SIZE` limits (memory:, a compile's estimate) fits, e.g. 8GiB, or off (default: 3/4 of physical memory)")
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +41,16 @@ type Program struct {
 	// Info is what the caller learnt of the program (one line of text);
 	// the store keeps it, authenticated, and gives it back.
 	Info string
+	// Key names the entry of its compiled code, and Name is how people
+	// call the program (a path, or a source such as oci:…): with them
+	// `wasmtasks cache info` can say whose code an entry is. A Name longer
+	// than [maxProgramName] bytes is kept shortened.
+	Key, Name string
 }
+
+// maxProgramName bounds the name a record keeps, so that the record stays
+// well within [maxProgramRecord].
+const maxProgramName = 1 << 10
 
 const programMagic = "wasmtasks program identity " + layout
 
@@ -58,7 +68,8 @@ func encodeStamp(s filestamp.Stamp) []byte {
 
 // programBody is a record without its MAC line; the MAC covers it whole.
 func programBody(st filestamp.Stamp, p Program) string {
-	return fmt.Sprintf("%s\nstamp %s\nsha256 %s\ninfo %s\n", programMagic, encodeStamp(st), p.Digest, p.Info)
+	return fmt.Sprintf("%s\nstamp %s\nsha256 %s\ninfo %s\nkey %s\nname %s\n",
+		programMagic, encodeStamp(st), p.Digest, p.Info, p.Key, strconv.Quote(p.Name))
 }
 
 func (c *Store) programMAC(body string) []byte {
@@ -73,33 +84,89 @@ func (c *Store) LookupProgram(st filestamp.Stamp) (Program, bool) {
 	if !st.Reliable() {
 		return Program{}, false
 	}
-	b, err := safefs.ReadRegular(c.programPath(st), maxProgramRecord, true)
+	p, stamp, ok := c.readProgram(c.programPath(st))
+	return p, ok && stamp == string(encodeStamp(st))
+}
+
+// readProgram reads and verifies the record at path, and returns it with
+// the stamp it is for.
+func (c *Store) readProgram(path string) (p Program, stamp string, ok bool) {
+	b, err := safefs.ReadRegular(path, maxProgramRecord, true)
 	if err != nil {
-		return Program{}, false
+		return Program{}, "", false
 	}
 	body, macLine, ok := strings.Cut(strings.TrimSuffix(string(b), "\n"), "\nhmac-sha256 ")
 	body += "\n"
 	mac, err := hex.DecodeString(macLine)
 	if !ok || err != nil || !hmac.Equal(mac, c.programMAC(body)) {
-		return Program{}, false
+		return Program{}, "", false
 	}
-	p, err := decodeProgram(body, st)
-	return p, err == nil
+	p, stamp, err = decodeProgram(body)
+	return p, stamp, err == nil
 }
 
 var errBadProgram = errors.New("unrecognised program record")
 
-func decodeProgram(body string, st filestamp.Stamp) (Program, error) {
+func decodeProgram(body string) (p Program, stamp string, err error) {
 	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
-	if len(lines) != 4 || lines[0] != programMagic || lines[1] != "stamp "+string(encodeStamp(st)) {
-		return Program{}, errBadProgram
+	if len(lines) != 6 || lines[0] != programMagic {
+		return Program{}, "", errBadProgram
 	}
-	d, ok1 := strings.CutPrefix(lines[2], "sha256 ")
-	info, ok2 := strings.CutPrefix(lines[3], "info ")
-	if _, err := hex.DecodeString(d); !ok1 || !ok2 || err != nil || len(d) != 2*sha256.Size {
-		return Program{}, errBadProgram
+	fields := make([]string, 5)
+	for i, name := range []string{"stamp ", "sha256 ", "info ", "key ", "name "} {
+		v, ok := strings.CutPrefix(lines[i+1], name)
+		if !ok {
+			return Program{}, "", errBadProgram
+		}
+		fields[i] = v
 	}
-	return Program{Digest: d, Info: info}, nil
+	p = Program{Digest: fields[1], Info: fields[2], Key: fields[3]}
+	if p.Name, err = strconv.Unquote(fields[4]); err != nil {
+		return Program{}, "", errBadProgram
+	}
+	if _, err := hex.DecodeString(p.Digest); err != nil || len(p.Digest) != 2*sha256.Size {
+		return Program{}, "", errBadProgram
+	}
+	return p, fields[0], nil
+}
+
+// ProgramNames returns what the verified program records call the
+// programs of the store's entries: by entry key, and by the programs' hex
+// SHA-256 (the name of the newest record where several name one). A
+// forged or damaged record is left out, as are records of another key.
+func (c *Store) ProgramNames() (byKey, byDigest map[string]string) {
+	type named struct {
+		name string
+		at   time.Time
+	}
+	keys, digests := map[string]named{}, map[string]named{}
+	keep := func(m map[string]named, id, name string, at time.Time) {
+		if old, ok := m[id]; id != "" && (!ok || at.After(old.at)) {
+			m[id] = named{name, at}
+		}
+	}
+	des, _ := os.ReadDir(c.dir)
+	for _, de := range des {
+		if !strings.HasSuffix(de.Name(), ".prog") {
+			continue
+		}
+		info, err := de.Info()
+		if err != nil {
+			continue
+		}
+		if p, _, ok := c.readProgram(filepath.Join(c.dir, de.Name())); ok && p.Name != "" {
+			keep(keys, p.Key, p.Name, info.ModTime())
+			keep(digests, p.Digest, p.Name, info.ModTime())
+		}
+	}
+	byKey, byDigest = map[string]string{}, map[string]string{}
+	for id, n := range keys {
+		byKey[id] = n.name
+	}
+	for id, n := range digests {
+		byDigest[id] = n.name
+	}
+	return byKey, byDigest
 }
 
 // RecordProgram remembers p for the file version st, whose bytes the caller
@@ -108,8 +175,11 @@ func decodeProgram(body string, st filestamp.Stamp) (Program, error) {
 // above), nor is one without a status-change time. Failing to record only
 // costs a read next time.
 func (c *Store) RecordProgram(st filestamp.Stamp, p Program, start time.Time) {
-	if !st.Reliable() || st.Ctime >= start.Add(-racyWindow).UnixNano() || strings.ContainsAny(p.Info, "\n") {
+	if !st.Reliable() || st.Ctime >= start.Add(-racyWindow).UnixNano() || strings.ContainsAny(p.Info+p.Key, "\n") {
 		return
+	}
+	if len(p.Name) > maxProgramName {
+		p.Name = "…" + strings.ToValidUTF8(p.Name[len(p.Name)-maxProgramName:], "")
 	}
 	if old, ok := c.LookupProgram(st); ok && old == p {
 		return

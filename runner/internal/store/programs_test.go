@@ -80,3 +80,52 @@ func TestPruneForgetsOldProgramRecords(t *testing.T) {
 		t.Fatalf("Prune left %v", recs)
 	}
 }
+
+// TestProgramNames: the records name the programs of entries by key and
+// by digest, the newest record winning; a record of another store key or
+// with a name changed after it was made names nothing.
+func TestProgramNames(t *testing.T) {
+	c, _ := open(t, 0)
+	start := time.Now()
+	named := aProgram
+	named.Key, named.Name = "k1", "go:example.com/tool@v1.0.0"
+	older := agedStamp(start)
+	c.RecordProgram(older, Program{Digest: named.Digest, Info: named.Info, Key: "k1", Name: "old name"}, start)
+	past := time.Now().Add(-time.Hour)
+	os.Chtimes(c.programPath(older), past, past)
+	newer := older
+	newer.Ino++
+	c.RecordProgram(newer, named, start)
+	if got, ok := c.LookupProgram(newer); !ok || got != named {
+		t.Fatalf("LookupProgram: %+v %v, want %+v", got, ok, named)
+	}
+	byKey, byDigest := c.ProgramNames()
+	if byKey["k1"] != named.Name || byDigest[named.Digest] != named.Name || len(byKey) != 1 {
+		t.Errorf("ProgramNames: %v %v; want the newer name", byKey, byDigest)
+	}
+	b, _ := os.ReadFile(c.programPath(newer))
+	os.WriteFile(c.programPath(newer), []byte(strings.Replace(string(b), "example.com", "evil.example", 1)), 0o600)
+	if byKey, _ := c.ProgramNames(); byKey["k1"] != "old name" {
+		t.Errorf("a changed record was believed: %v", byKey)
+	}
+	c.key = newStoreKey([]byte("another secret, another store"), "elsewhere")
+	if byKey, byDigest := c.ProgramNames(); len(byKey)+len(byDigest) != 0 {
+		t.Errorf("records of another key were believed: %v %v", byKey, byDigest)
+	}
+}
+
+// TestLongProgramNameIsShortened: a name that would not fit a record is
+// kept by its end, and the record still verifies (a record too long to
+// read back would be written again on every run).
+func TestLongProgramNameIsShortened(t *testing.T) {
+	c, _ := open(t, 0)
+	start := time.Now()
+	st := agedStamp(start)
+	p := aProgram
+	p.Name = strings.Repeat("é", maxProgramRecord) + "/tool.wasm"
+	c.RecordProgram(st, p, start)
+	got, ok := c.LookupProgram(st)
+	if !ok || !strings.HasSuffix(got.Name, "/tool.wasm") || len(got.Name) > maxProgramName+len("…") {
+		t.Fatalf("LookupProgram: %v, a name of %d bytes", ok, len(got.Name))
+	}
+}
