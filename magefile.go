@@ -59,6 +59,7 @@ func Test() error {
 		{"test", "./schema", "-run", "^$", "-fuzz", "FuzzExpand", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./tasks", "-run", "^$", "-fuzz", "FuzzGlob", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./source", "-run", "^$", "-fuzz", "FuzzUnpack", "-fuzztime", "50000x", "-fuzzminimizetime", "1x"},
+		{"test", "./source", "-run", "^$", "-fuzz", "FuzzOCIRef", "-fuzztime", "30000x", "-fuzzminimizetime", "1x"},
 		{"test", "./remotecache", "-run", "^$", "-fuzz", "FuzzActionResult", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./runner/internal/store", "-run", "^$", "-fuzz", "FuzzWithin", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of

@@ -98,15 +98,7 @@ func TestCStringsFreed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, err := sb.Instantiate(prog)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := in.Run(); err != nil {
-			if e, ok := err.(*Error); !ok || e.Cause != Exited || e.Status != 0 {
-				t.Fatal(err)
-			}
-		}
+		runToExit(t, sb, prog)
 		sb.Close()
 		prog.Close()
 		if got, _ := os.ReadFile(stdout); string(got) != "hello, gopher\n" {

@@ -13,11 +13,18 @@ import (
 // WASI preview1 for core modules) that every store of the engine shares.
 // It is safe for concurrent use; Close must be called once no run uses it.
 type Engine struct {
-	settings   Settings
-	mu         sync.RWMutex // write-held by Close; read-held by every use
-	engine     *C.wasm_engine_t
-	compLinker *C.wasmtime_component_linker_t
-	coreLinker *C.wasmtime_linker_t
+	settings Settings
+	mu       sync.RWMutex // write-held by Close; read-held by every use
+	engine   *C.wasm_engine_t
+
+	// The linkers, each made when the first program of its kind is
+	// instantiated: a process that runs one core module (a warm `exec`)
+	// never pays ~0.3 ms for the WASIp2 one.
+	compOnce, coreOnce sync.Once
+	compLinker         *C.wasmtime_component_linker_t
+	coreLinker         *C.wasmtime_linker_t
+	compError          error
+	coreError          error
 
 	// The linkers of reproducible runs (see [Fixed]), made on first use:
 	// most engines never need them.
@@ -43,17 +50,36 @@ func NewEngine(s Settings, pooled bool) (*Engine, error) {
 	if e.engine == nil {
 		return nil, errors.New("wasmtime: could not create an engine")
 	}
-	e.compLinker = C.wasmtime_component_linker_new(e.engine)
-	if err := takeError(C.wasmtime_component_linker_add_wasip2(e.compLinker)); err != nil {
-		e.Close()
-		return nil, err
-	}
-	e.coreLinker = C.wasmtime_linker_new(e.engine)
-	if err := takeError(C.wasmtime_linker_define_wasi(e.coreLinker)); err != nil {
-		e.Close()
-		return nil, err
-	}
 	return e, nil
+}
+
+// linkers returns the linker for programs of kind (the other is nil):
+// the plain one, or with fixed the one of reproducible runs. The caller
+// holds e.mu.
+func (e *Engine) linkers(kind Kind, fixed bool) (*C.wasmtime_component_linker_t, *C.wasmtime_linker_t, error) {
+	switch {
+	case fixed:
+		comp, core, err := e.fixedLinkers()
+		if kind == KindComponent {
+			return comp, nil, err
+		}
+		return nil, core, err
+	case kind == KindComponent:
+		e.compOnce.Do(func() {
+			e.compLinker = C.wasmtime_component_linker_new(e.engine)
+			if err := takeError(C.wasmtime_component_linker_add_wasip2(e.compLinker)); err != nil {
+				e.compError = err // a typed nil would not be a nil error
+			}
+		})
+		return e.compLinker, nil, e.compError
+	}
+	e.coreOnce.Do(func() {
+		e.coreLinker = C.wasmtime_linker_new(e.engine)
+		if err := takeError(C.wasmtime_linker_define_wasi(e.coreLinker)); err != nil {
+			e.coreError = err
+		}
+	})
+	return nil, e.coreLinker, e.coreError
 }
 
 // fixedLinkers returns the linkers whose WASI wall clock and randomness

@@ -148,12 +148,9 @@ func (s *Sandbox) Instantiate(p *Program) (*Instance, error) {
 		panic("capi: instantiate after Close")
 	}
 	maybeGC()
-	comp, core := s.engine.compLinker, s.engine.coreLinker
-	if s.host.fixed != nil {
-		var err error
-		if comp, core, err = s.engine.fixedLinkers(); err != nil {
-			return nil, err
-		}
+	comp, core, err := s.engine.linkers(p.kind, s.host.fixed != nil)
+	if err != nil {
+		return nil, err
 	}
 	if p.kind == KindComponent {
 		return s.instantiateComponent(comp, p.comp)
