@@ -61,6 +61,7 @@ func Test() error {
 		{"test", "./source", "-run", "^$", "-fuzz", "FuzzUnpack", "-fuzztime", "50000x", "-fuzzminimizetime", "1x"},
 		{"test", "./source", "-run", "^$", "-fuzz", "FuzzOCIRef", "-fuzztime", "30000x", "-fuzzminimizetime", "1x"},
 		{"test", "./remotecache", "-run", "^$", "-fuzz", "FuzzActionResult", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
+		{"test", "./remotecache", "-run", "^$", "-fuzz", "FuzzWire", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./runner/internal/store", "-run", "^$", "-fuzz", "FuzzWithin", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of
 		// times; without this limit the short run does little else.

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-
-	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Digest names a blob of the content-addressable store: the SHA-256 of
@@ -119,51 +117,51 @@ const worker = "wasmtasks"
 func (r *ActionResult) Marshal() []byte {
 	var b []byte
 	for _, f := range r.OutputFiles {
-		b = protowire.AppendTag(b, fieldResultOutputFiles, protowire.BytesType)
-		b = protowire.AppendBytes(b, f.marshal())
+		b = appendTag(b, fieldResultOutputFiles, bytesType)
+		b = appendBytes(b, f.marshal())
 	}
 	if r.ExitCode != 0 {
-		b = protowire.AppendTag(b, fieldResultExitCode, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(int64(r.ExitCode)))
+		b = appendTag(b, fieldResultExitCode, varintType)
+		b = appendVarint(b, uint64(int64(r.ExitCode)))
 	}
 	b = appendDigest(b, fieldResultStdout, r.Stdout)
 	b = appendDigest(b, fieldResultStderr, r.Stderr)
 	var meta []byte
-	meta = protowire.AppendTag(meta, fieldMetadataWorker, protowire.BytesType)
-	meta = protowire.AppendString(meta, worker)
-	b = protowire.AppendTag(b, fieldResultMetadata, protowire.BytesType)
-	return protowire.AppendBytes(b, meta)
+	meta = appendTag(meta, fieldMetadataWorker, bytesType)
+	meta = appendString(meta, worker)
+	b = appendTag(b, fieldResultMetadata, bytesType)
+	return appendBytes(b, meta)
 }
 
 func (f OutputFile) marshal() []byte {
 	var b []byte
-	b = protowire.AppendTag(b, fieldFilePath, protowire.BytesType)
-	b = protowire.AppendString(b, f.Path)
+	b = appendTag(b, fieldFilePath, bytesType)
+	b = appendString(b, f.Path)
 	// An empty file still has a digest: the REAPI requires one.
-	b = protowire.AppendTag(b, fieldFileDigest, protowire.BytesType)
-	b = protowire.AppendBytes(b, f.Digest.marshal())
+	b = appendTag(b, fieldFileDigest, bytesType)
+	b = appendBytes(b, f.Digest.marshal())
 	if f.Executable {
-		b = protowire.AppendTag(b, fieldFileExecutable, protowire.VarintType)
-		b = protowire.AppendVarint(b, 1)
+		b = appendTag(b, fieldFileExecutable, varintType)
+		b = appendVarint(b, 1)
 	}
 	return b
 }
 
-func appendDigest(b []byte, num protowire.Number, d Digest) []byte {
+func appendDigest(b []byte, num wireNumber, d Digest) []byte {
 	if d.IsZero() {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, d.marshal())
+	b = appendTag(b, num, bytesType)
+	return appendBytes(b, d.marshal())
 }
 
 func (d Digest) marshal() []byte {
 	var b []byte
-	b = protowire.AppendTag(b, fieldDigestHash, protowire.BytesType)
-	b = protowire.AppendString(b, d.Hash)
+	b = appendTag(b, fieldDigestHash, bytesType)
+	b = appendString(b, d.Hash)
 	if d.Size != 0 {
-		b = protowire.AppendTag(b, fieldDigestSize, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(d.Size))
+		b = appendTag(b, fieldDigestSize, varintType)
+		b = appendVarint(b, uint64(d.Size))
 	}
 	return b
 }
@@ -182,14 +180,14 @@ const maxOutputFiles = 100_000
 // error matching [ErrBadResult].
 func UnmarshalActionResult(b []byte) (*ActionResult, error) {
 	r := &ActionResult{}
-	err := walk(b, func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error {
+	err := walk(b, func(num wireNumber, typ wireType, v []byte, n uint64) error {
 		switch num {
 		case fieldResultOutputFiles, fieldResultStdout, fieldResultStderr:
-			if err := wireType(num, typ, protowire.BytesType); err != nil {
+			if err := checkType(num, typ, bytesType); err != nil {
 				return err
 			}
 		case fieldResultExitCode:
-			if err := wireType(num, typ, protowire.VarintType); err != nil {
+			if err := checkType(num, typ, varintType); err != nil {
 				return err
 			}
 		}
@@ -218,19 +216,19 @@ func UnmarshalActionResult(b []byte) (*ActionResult, error) {
 
 func unmarshalFile(b []byte) (OutputFile, error) {
 	var f OutputFile
-	err := walk(b, func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error {
+	err := walk(b, func(num wireNumber, typ wireType, v []byte, n uint64) error {
 		switch num {
 		case fieldFilePath:
 			f.Path = string(v)
-			return wireType(num, typ, protowire.BytesType)
+			return checkType(num, typ, bytesType)
 		case fieldFileDigest:
-			if err := wireType(num, typ, protowire.BytesType); err != nil {
+			if err := checkType(num, typ, bytesType); err != nil {
 				return err
 			}
 			return unmarshalDigest(v, &f.Digest)
 		case fieldFileExecutable:
 			f.Executable = n != 0
-			return wireType(num, typ, protowire.VarintType)
+			return checkType(num, typ, varintType)
 		}
 		return nil
 	})
@@ -246,14 +244,14 @@ func unmarshalFile(b []byte) (OutputFile, error) {
 }
 
 func unmarshalDigest(b []byte, d *Digest) error {
-	err := walk(b, func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error {
+	err := walk(b, func(num wireNumber, typ wireType, v []byte, n uint64) error {
 		switch num {
 		case fieldDigestHash:
 			d.Hash = string(v)
-			return wireType(num, typ, protowire.BytesType)
+			return checkType(num, typ, bytesType)
 		case fieldDigestSize:
 			d.Size = int64(n)
-			return wireType(num, typ, protowire.VarintType)
+			return checkType(num, typ, varintType)
 		}
 		return nil
 	})
@@ -265,7 +263,7 @@ func unmarshalDigest(b []byte, d *Digest) error {
 
 // wireType checks that a known field came with the wire type its
 // declaration gives it.
-func wireType(num protowire.Number, got, want protowire.Type) error {
+func checkType(num wireNumber, got, want wireType) error {
 	if got != want {
 		return fmt.Errorf("field %d has wire type %d, want %d", num, got, want)
 	}
@@ -275,31 +273,30 @@ func wireType(num protowire.Number, got, want protowire.Type) error {
 // walk calls field for each field of the message b: v holds a
 // length-delimited value, n a varint. Fields of other wire types are
 // skipped.
-func walk(b []byte, field func(num protowire.Number, typ protowire.Type, v []byte, n uint64) error) error {
+func walk(b []byte, field func(num wireNumber, typ wireType, v []byte, n uint64) error) error {
 	for len(b) > 0 {
-		num, typ, tagLen := protowire.ConsumeTag(b)
-		if tagLen < 0 {
-			return protowire.ParseError(tagLen)
+		num, typ, tagLen, err := consumeTag(b)
+		if err != nil {
+			return err
 		}
 		b = b[tagLen:]
 		var v []byte
 		var n uint64
 		var m int
 		switch typ {
-		case protowire.BytesType:
-			v, m = protowire.ConsumeBytes(b)
-		case protowire.VarintType:
-			n, m = protowire.ConsumeVarint(b)
+		case bytesType:
+			v, m, err = consumeBytes(b)
+		case varintType:
+			n, m, err = consumeVarint(b)
 		default:
-			m = protowire.ConsumeFieldValue(num, typ, b)
-			if m < 0 {
-				return protowire.ParseError(m)
+			if m, err = skipValue(typ, b); err != nil {
+				return err
 			}
 			b = b[m:]
 			continue
 		}
-		if m < 0 {
-			return protowire.ParseError(m)
+		if err != nil {
+			return err
 		}
 		b = b[m:]
 		if err := field(num, typ, v, n); err != nil {
