@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -200,6 +201,9 @@ func openPath(path string) func() (*os.File, error) {
 	return func() (*os.File, error) { return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) }
 }
 
+// copyBuffers hold the buffers hashFile reads through.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // hashFile returns the SHA-256 of an open file's content; anything but a
 // regular file is refused.
 func hashFile(f *os.File) (string, error) {
@@ -209,7 +213,12 @@ func hashFile(f *os.File) (string, error) {
 		return "", fmt.Errorf("%s: not a regular file; inputs and outputs must be files", f.Name())
 	}
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	buf := copyBuffers.Get().(*[]byte)
+	// Hidden behind a plain Reader, the file cannot pick its own copy
+	// path, which allocates 32 KiB a call: a check of 10,000 small files
+	// made 320 MB of garbage.
+	n, err := io.CopyBuffer(h, struct{ io.Reader }{f}, *buf)
+	copyBuffers.Put(buf)
 	hashedBytes.Add(n)
 	if err != nil {
 		return "", err
