@@ -222,3 +222,29 @@ func runProject(t *testing.T, file string) (Summary, error) {
 	defer r.Close()
 	return r.Run(t.Context())
 }
+
+// TestStateDecodedOncePerRun: a run that records something decodes the
+// state file once (while the task file is parsed), not again when it
+// writes its records at the end, unless another process replaced the file
+// meanwhile (TestTwoRunnersKeepEachOthersRecords).
+func TestStateDecodedOncePerRun(t *testing.T) {
+	dir := scaleProject(t, 30)
+	runScale(t, dir, Ran)
+	if err := os.WriteFile(filepath.Join(dir, "in", "t3.txt"), []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, writes := stateDecodes.Load(), stateWrites.Load()
+	sum, err := runProject(t, filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := statusOf(sum, "t3"); got != Ran {
+		t.Fatalf("t3: %s, want ran", got)
+	}
+	if n := stateWrites.Load() - writes; n != 1 {
+		t.Fatalf("the run wrote the state file %d times, want 1", n)
+	}
+	if n := stateDecodes.Load() - before; n != 1 {
+		t.Errorf("the run decoded the state file %d times, want 1", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
@@ -34,7 +35,9 @@ func prefetchState(dir string) *statePrefetch {
 	p := &statePrefetch{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		f, err := os.OpenFile(filepath.Join(dir, stateDir, "state.json"), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+		// Non-blocking: a FIFO planted there must not hang the process;
+		// anything but a regular file of bounded size is left alone.
+		f, err := os.OpenFile(filepath.Join(dir, stateDir, "state.json"), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return
 		}
@@ -63,9 +66,13 @@ func (p *statePrefetch) take(stamp filestamp.Stamp) (st state, ok bool) {
 	return st, ok
 }
 
+// stateDecodes counts the state files decoded, for tests.
+var stateDecodes atomic.Int64
+
 // decodeState reads a state file; false if it is too large, unreadable,
 // or not of this version.
 func decodeState(r io.Reader) (state, bool) {
+	stateDecodes.Add(1)
 	b, err := io.ReadAll(io.LimitReader(r, maxStateBytes+1))
 	if err != nil || len(b) > maxStateBytes {
 		return state{}, false
