@@ -173,7 +173,7 @@ func ociManifest(ctx context.Context, repo *registryClient, name, target string)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, ociMaxManifest+1))
 	if err != nil {
-		return "", ociDescriptor{}, failf(ErrDownload, name, err, "oci: read the manifest")
+		return "", ociDescriptor{}, failf(ErrDownload, name, err, "oci: read the manifest; try again later")
 	}
 	if len(body) > ociMaxManifest {
 		return "", ociDescriptor{}, tooBig(int64(len(body)))
@@ -250,8 +250,12 @@ func ociStatus(host string, err error) (int, string) {
 		return resp.Status, "the registry wants a login and the docker config has none for it" + login
 	case errors.As(err, &resp) && resp.hadLogin:
 		return resp.Status, "the registry refused the credentials" + login
+	case errors.As(err, &resp) && resp.elsewhere:
+		return resp.Status, "the server the registry redirected to wants a login; wasmtasks sends the registry's login only to the registry, tell its owner"
 	case errors.As(err, &resp):
 		return resp.Status, "the registry failed; try again later"
+	case errors.Is(err, errStalled):
+		return 0, fmt.Sprintf("the registry %s stopped answering; try again later", host)
 	case errors.As(err, &unreachable):
 		scheme := "over TLS (only localhost and 127.0.0.1 are spoken to in plain HTTP)"
 		if isLoopbackName(host) {

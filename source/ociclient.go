@@ -38,6 +38,7 @@ type registryError struct {
 	Status      int
 	noLogin     bool // 401 and the docker config has no login for it
 	hadLogin    bool // a login (or token) was sent and refused
+	elsewhere   bool // 401 from where the registry redirected to, not answered
 }
 
 func (e *registryError) Error() string {
@@ -60,7 +61,7 @@ func newRegistryClient(hc *http.Client, ref ociRef, creds func(context.Context) 
 func noDowngrade(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != "https" && via[0].URL.Scheme == "https" {
-			return fmt.Errorf("redirect from https to %s refused", req.URL.Redacted())
+			return fmt.Errorf("redirect from https to %s refused", shownURL(req.URL))
 		}
 		if next != nil {
 			return next(req, via)
@@ -81,6 +82,10 @@ func (c *registryClient) get(ctx context.Context, kind, ref, accept string) (*ht
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusUnauthorized && c.auth == "" {
+		if !strings.EqualFold(resp.Request.URL.Host, c.ref.Registry) {
+			drain(resp)
+			return nil, &registryError{Method: http.MethodGet, URL: shownURL(resp.Request.URL), Status: resp.StatusCode, elsewhere: true}
+		}
 		challenge := resp.Header.Get("WWW-Authenticate")
 		drain(resp)
 		if err := c.answer(ctx, u, challenge); err != nil {
@@ -108,7 +113,7 @@ func (c *registryClient) do(ctx context.Context, u, accept string) (*http.Respon
 	if c.auth != "" {
 		req.Header.Set("Authorization", c.auth)
 	}
-	return c.http.Do(req)
+	return send(c.http, req)
 }
 
 // drain reads a little of a body that is not wanted, so the connection
@@ -194,15 +199,13 @@ func (c *registryClient) token(ctx context.Context, params map[string]string, cr
 
 // fetchToken sends the token request and reads the token from its answer.
 func (c *registryClient) fetchToken(req *http.Request, withLogin bool) (string, error) {
-	resp, err := c.http.Do(req)
+	resp, err := send(c.http, req)
 	if err != nil {
 		return "", err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		redacted := *req.URL
-		redacted.RawQuery = ""
-		return "", &registryError{Method: req.Method, URL: redacted.String(), Status: resp.StatusCode, hadLogin: withLogin, noLogin: !withLogin && resp.StatusCode == http.StatusUnauthorized}
+		return "", &registryError{Method: req.Method, URL: shownURL(req.URL), Status: resp.StatusCode, hadLogin: withLogin, noLogin: !withLogin && resp.StatusCode == http.StatusUnauthorized}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenAnswer+1))
 	if err != nil {
