@@ -1,8 +1,10 @@
 package source_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -144,4 +146,52 @@ func TestURLStalledServer(t *testing.T) {
 	_, _, err := ociFetcher(t).Fetch(context.Background(), source.Spec{URL: u, SHA256: sum(prog)}, nil)
 	wantError(t, err, source.ErrDownload, u, http.StatusOK)
 	golden.CheckError(t, goldenFile("url stalled", "body"), err, host, "HOST")
+}
+
+// TestOCIServerTextBounded: what a registry or token service says about
+// itself (a challenge's realm, a media type, a digest header) appears in
+// an error quoted and cut short, so it can neither fill a CI log with
+// megabytes nor send escape sequences to the user's terminal.
+func TestOCIServerTextBounded(t *testing.T) {
+	prog := program(t, "probe")
+	huge := strings.Repeat("a", 1<<20)
+	escape := "\x1b]0;pwned\x07\x1b[2J"
+	manifest := func(contentType string, body []byte, header ...string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", contentType)
+			for i := 0; i < len(header); i += 2 {
+				w.Header().Set(header[i], header[i+1])
+			}
+			w.Write(body)
+		}
+	}
+	withConfig := func(mediaType string) []byte {
+		return bytes.Replace(wasmManifest(prog, len(prog)), []byte(`"application/vnd.wasm.config.v0+json"`), jsonString(mediaType), 1)
+	}
+	good := wasmManifest(prog, len(prog))
+	cases := map[string]http.HandlerFunc{
+		"huge realm": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+huge+`"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		},
+		"huge content type":     manifest(huge, good),
+		"huge digest header":    manifest("application/vnd.oci.image.manifest.v1+json", good, "Docker-Content-Digest", huge),
+		"huge config type":      manifest("application/vnd.oci.image.manifest.v1+json", withConfig(huge)),
+		"escape in config type": manifest("application/vnd.oci.image.manifest.v1+json", withConfig(escape)),
+		"escape in media type": manifest("application/vnd.oci.image.manifest.v1+json",
+			bytes.Replace(good, []byte(`"mediaType":"application/vnd.oci.image.manifest.v1+json"`), append([]byte(`"mediaType":`), jsonString(escape)...), 1)),
+	}
+	for name, h := range cases {
+		t.Run(name, func(t *testing.T) {
+			host := loopback(t, h)
+			ref := host + "/org/p:1.0"
+			_, _, err := ociFetcher(t).Fetch(context.Background(), source.Spec{OCI: ref}, nil)
+			golden.CheckError(t, goldenFile("oci server text", name), err, host, "HOST", digestOf(good), "MANIFEST")
+		})
+	}
+}
+
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
 }

@@ -165,7 +165,7 @@ func (c *registryClient) answer(ctx context.Context, u, header string) error {
 func (c *registryClient) token(ctx context.Context, params map[string]string, cred credential) (string, error) {
 	realm, err := url.Parse(params["realm"])
 	if err != nil || realm.Host == "" || (realm.Scheme != "https" && !(realm.Scheme == "http" && isLoopbackName(realm.Host))) {
-		return "", fmt.Errorf("the registry's token service %q is not an https URL; wasmtasks sends no login there", params["realm"])
+		return "", fmt.Errorf("the registry's token service %s is not an https URL; wasmtasks sends no login there", serverText(params["realm"]))
 	}
 	scope := params["scope"]
 	if scope == "" {
