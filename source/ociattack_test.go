@@ -195,3 +195,42 @@ func jsonString(s string) []byte {
 	b, _ := json.Marshal(s)
 	return b
 }
+
+// TestOCITokenRedirect: a token service that redirects to another host
+// (307 keeps a POST's body, so Go would send the identity token along
+// although it drops the Authorization header there) is not followed with
+// the user's login, neither the identity token nor the account.
+func TestOCITokenRedirect(t *testing.T) {
+	for name, login := range map[string]string{
+		"identity token": `{"identitytoken": "refresh-7"}`,
+		"account":        `{"auth": "` + base64.StdEncoding.EncodeToString([]byte("ann:s3cret")) + `"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var leaked atomic.Bool
+			elsewhere := loopback(t, func(w http.ResponseWriter, r *http.Request) {
+				r.ParseForm()
+				_, _, basic := r.BasicAuth()
+				if basic || r.PostForm.Get("refresh_token") != "" {
+					leaked.Store(true)
+				}
+				fmt.Fprint(w, `{"token":"t"}`)
+			})
+			elsewhere = strings.Replace(elsewhere, "127.0.0.1", "localhost", 1)
+			tokens := loopback(t, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "http://"+elsewhere+"/token?"+r.URL.RawQuery, http.StatusTemporaryRedirect)
+			})
+			host := loopback(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="http://`+tokens+`/token",service="s"`)
+				w.WriteHeader(http.StatusUnauthorized)
+			})
+			ref := host + "/org/p:1.0"
+			f := ociFetcher(t)
+			writeDockerConfig(t, `{"auths": {"`+host+`": `+login+`}}`)
+			_, _, err := f.Fetch(context.Background(), source.Spec{OCI: ref}, nil)
+			wantError(t, err, source.ErrDownload, ref, 0)
+			if leaked.Load() {
+				t.Error("the login followed the token service's redirect to another host")
+			}
+		})
+	}
+}

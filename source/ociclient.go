@@ -73,6 +73,18 @@ func noDowngrade(next func(*http.Request, []*http.Request) error) func(*http.Req
 	}
 }
 
+// sameHost refuses a redirect to another host[:port], then applies
+// next: a login in a request's body (an identity token) would follow a
+// 307 anywhere, where Go drops only the Authorization header.
+func sameHost(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+			return fmt.Errorf("redirect of a login from %s to %s refused", via[0].URL.Host, req.URL.Host)
+		}
+		return next(req, via)
+	}
+}
+
 // get requests /v2/<repository>/<kind>/<ref> and returns the response of
 // status 200, or a *registryError.
 func (c *registryClient) get(ctx context.Context, kind, ref, accept string) (*http.Response, error) {
@@ -199,7 +211,13 @@ func (c *registryClient) token(ctx context.Context, params map[string]string, cr
 
 // fetchToken sends the token request and reads the token from its answer.
 func (c *registryClient) fetchToken(req *http.Request, withLogin bool) (string, error) {
-	resp, err := send(c.http, req)
+	hc := c.http
+	if withLogin {
+		keep := *hc
+		keep.CheckRedirect = sameHost(hc.CheckRedirect)
+		hc = &keep
+	}
+	resp, err := send(hc, req)
 	if err != nil {
 		return "", err
 	}
