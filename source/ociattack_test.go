@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -230,6 +231,73 @@ func TestOCITokenRedirect(t *testing.T) {
 			wantError(t, err, source.ErrDownload, ref, 0)
 			if leaked.Load() {
 				t.Error("the login followed the token service's redirect to another host")
+			}
+		})
+	}
+}
+
+// tlsRegistry serves h over TLS under a name that is not loopback (so the
+// client speaks https to it, as to any real registry) and returns that
+// name and a client that reaches it and trusts its certificate; every
+// other name is dialled as usual.
+func tlsRegistry(t *testing.T, h http.HandlerFunc) (string, *http.Client) {
+	t.Helper()
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	const name = "registry.wasmtasks-test.invalid"
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.TLSClientConfig.ServerName = "example.com" // in httptest's certificate
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if strings.HasPrefix(addr, name+":") {
+			addr = srv.Listener.Addr().String()
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	return name, &http.Client{Transport: tr}
+}
+
+// TestOCIHTTPSDowngrade: an https registry that redirects the layer, or
+// names a token service, in plain HTTP (even on this machine, where
+// another user may listen) gets neither the login nor the request.
+func TestOCIHTTPSDowngrade(t *testing.T) {
+	prog := program(t, "probe")
+	var plainAsked atomic.Bool
+	plain := loopback(t, func(w http.ResponseWriter, r *http.Request) {
+		plainAsked.Store(true)
+		fmt.Fprint(w, `{"token":"t"}`)
+	})
+	cases := map[string]http.HandlerFunc{
+		"layer redirect": func(w http.ResponseWriter, r *http.Request) {
+			if _, _, ok := r.BasicAuth(); !ok {
+				w.Header().Set("WWW-Authenticate", `Basic realm="r"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			if strings.Contains(r.URL.Path, "/manifests/") {
+				w.Header().Set("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+				w.Write(wasmManifest(prog, len(prog)))
+				return
+			}
+			http.Redirect(w, r, "http://"+plain+"/blob", http.StatusTemporaryRedirect)
+		},
+		"token service": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="http://`+plain+`/token",service="s"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		},
+	}
+	for name, h := range cases {
+		t.Run(name, func(t *testing.T) {
+			plainAsked.Store(false)
+			host, client := tlsRegistry(t, h)
+			ref := host + "/org/p:1.0"
+			f := ociFetcher(t)
+			f.HTTP = client
+			auth := base64.StdEncoding.EncodeToString([]byte("ann:s3cret"))
+			writeDockerConfig(t, `{"auths": {"`+host+`": {"auth": "`+auth+`"}}}`)
+			_, _, err := f.Fetch(context.Background(), source.Spec{OCI: ref}, nil)
+			wantError(t, err, source.ErrDownload, ref, 0)
+			if plainAsked.Load() {
+				t.Error("an https registry led the client to plain HTTP")
 			}
 		})
 	}

@@ -17,8 +17,9 @@ import (
 // a token from the registry's token service for a Bearer one (docker's
 // flow: the account, or an identity token, buys a pull token; without a
 // login the token is anonymous). Only localhost and 127.0.0.1 are spoken
-// to in plain HTTP, as docker and crane do; every other registry, and
-// every token service, over TLS.
+// to in plain HTTP, as docker and crane do; every other registry over
+// TLS, and so its token service: an https registry never leads a login
+// to plain HTTP, not even on this machine.
 type registryClient struct {
 	http  *http.Client
 	ref   ociRef
@@ -176,7 +177,8 @@ func (c *registryClient) answer(ctx context.Context, u, header string) error {
 // anonymously.
 func (c *registryClient) token(ctx context.Context, params map[string]string, cred credential) (string, error) {
 	realm, err := url.Parse(params["realm"])
-	if err != nil || realm.Host == "" || (realm.Scheme != "https" && !(realm.Scheme == "http" && isLoopbackName(realm.Host))) {
+	plainOK := realm != nil && realm.Scheme == "http" && isLoopbackName(realm.Host) && isLoopbackName(c.ref.Registry)
+	if err != nil || realm.Host == "" || (realm.Scheme != "https" && !plainOK) {
 		return "", fmt.Errorf("the registry's token service %s is not an https URL; wasmtasks sends no login there", serverText(params["realm"]))
 	}
 	scope := params["scope"]
