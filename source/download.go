@@ -16,7 +16,7 @@ func (f *Fetcher) download(ctx context.Context, rawURL, want, dir, target string
 	if err != nil {
 		return "", failf(ErrSpec, rawURL, err, "not a URL that can be fetched")
 	}
-	resp, err := f.client().Do(req)
+	resp, err := send(f.client(), req)
 	if err != nil {
 		return "", failf(ErrDownload, rawURL, err, "the request failed; check the URL and the network, then try again")
 	}
@@ -57,7 +57,7 @@ func downloadBroke(rawURL string, resp *http.Response, n int64, err error) error
 
 // redirected names where a redirect led, if anywhere.
 func redirected(rawURL string, resp *http.Response) string {
-	if u := resp.Request.URL.String(); u != rawURL {
+	if u := shownURL(resp.Request.URL); resp.Request.URL.String() != rawURL {
 		return " at " + u
 	}
 	return ""

@@ -74,3 +74,16 @@ func (e *MismatchError) Error() string {
 
 // ExitStatus is 2: nothing runs until the lock or the source is fixed.
 func (e *MismatchError) ExitStatus() int { return exitcode.Usage }
+
+// maxServerText bounds what a message quotes of a server's own words.
+const maxServerText = 100
+
+// serverText quotes what a server said (a header, a media type, a realm)
+// for a message: escaped, so it cannot drive the user's terminal, and
+// cut after maxServerText characters, so it cannot flood a log.
+func serverText(s string) string {
+	if len(s) > maxServerText {
+		return fmt.Sprintf("%.*q…", maxServerText, s)
+	}
+	return fmt.Sprintf("%q", s)
+}

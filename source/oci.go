@@ -173,7 +173,7 @@ func ociManifest(ctx context.Context, repo *registryClient, name, target string)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, ociMaxManifest+1))
 	if err != nil {
-		return "", ociDescriptor{}, failf(ErrDownload, name, err, "oci: read the manifest")
+		return "", ociDescriptor{}, failf(ErrDownload, name, err, "oci: read the manifest; try again later")
 	}
 	if len(body) > ociMaxManifest {
 		return "", ociDescriptor{}, tooBig(int64(len(body)))
@@ -184,7 +184,7 @@ func ociManifest(ctx context.Context, repo *registryClient, name, target string)
 		return "", ociDescriptor{}, failf(ErrDigest, name, nil, "oci: asked for manifest %s, the registry sent %s", target, got)
 	}
 	if said := resp.Header.Get("Docker-Content-Digest"); said != "" && said != got {
-		return "", ociDescriptor{}, failf(ErrDigest, name, nil, "oci: the registry says the manifest is %s, but its bytes are %s; try again, or tell the registry's owner", said, got)
+		return "", ociDescriptor{}, failf(ErrDigest, name, nil, "oci: the registry says the manifest is %s, but its bytes are %s; try again, or tell the registry's owner", serverText(said), got)
 	}
 	mediaType, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
 	layer, err := wasmLayer(name, strings.TrimSpace(mediaType), body)
@@ -199,7 +199,7 @@ func wasmLayer(name, mediaType string, body []byte) (ociDescriptor, error) {
 			"; name an artifact with config %s and one %s layer", append(args, ociConfigType, ociLayerType)...)
 	}
 	if mediaType != ociManifestType {
-		return fail("the manifest is %s", mediaType)
+		return fail("the manifest is %s", serverText(mediaType))
 	}
 	var m ociImageManifest
 	if err := json.Unmarshal(body, &m); err != nil {
@@ -207,15 +207,15 @@ func wasmLayer(name, mediaType string, body []byte) (ociDescriptor, error) {
 	}
 	switch {
 	case m.MediaType != "" && m.MediaType != mediaType:
-		return fail("the manifest says it is %s", m.MediaType)
+		return fail("the manifest says it is %s", serverText(m.MediaType))
 	case m.Config.MediaType != ociConfigType:
-		return fail("config media type %q", m.Config.MediaType)
+		return fail("config media type %s", serverText(m.Config.MediaType))
 	case len(m.Layers) != 1:
 		return fail("%d layers", len(m.Layers))
 	case m.Layers[0].MediaType != ociLayerType:
-		return fail("layer media type %q", m.Layers[0].MediaType)
+		return fail("layer media type %s", serverText(m.Layers[0].MediaType))
 	case !isSHA256Digest(m.Layers[0].Digest):
-		return fail("layer digest %q (want sha256:…)", m.Layers[0].Digest)
+		return fail("layer digest %s (want sha256:…)", serverText(m.Layers[0].Digest))
 	case m.Layers[0].Size < 0 || m.Layers[0].Size > maxProgram:
 		return ociDescriptor{}, failf(ErrDownload, name, nil, "oci: the program layer is %d bytes, more than the %d bytes wasmtasks accepts", m.Layers[0].Size, maxProgram)
 	}
@@ -250,8 +250,12 @@ func ociStatus(host string, err error) (int, string) {
 		return resp.Status, "the registry wants a login and the docker config has none for it" + login
 	case errors.As(err, &resp) && resp.hadLogin:
 		return resp.Status, "the registry refused the credentials" + login
+	case errors.As(err, &resp) && resp.elsewhere:
+		return resp.Status, "the server the registry redirected to wants a login; wasmtasks sends the registry's login only to the registry, tell its owner"
 	case errors.As(err, &resp):
 		return resp.Status, "the registry failed; try again later"
+	case errors.Is(err, errStalled):
+		return 0, fmt.Sprintf("the registry %s stopped answering; try again later", host)
 	case errors.As(err, &unreachable):
 		scheme := "over TLS (only localhost and 127.0.0.1 are spoken to in plain HTTP)"
 		if isLoopbackName(host) {

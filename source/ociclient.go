@@ -17,8 +17,9 @@ import (
 // a token from the registry's token service for a Bearer one (docker's
 // flow: the account, or an identity token, buys a pull token; without a
 // login the token is anonymous). Only localhost and 127.0.0.1 are spoken
-// to in plain HTTP, as docker and crane do; every other registry, and
-// every token service, over TLS.
+// to in plain HTTP, as docker and crane do; every other registry over
+// TLS, and so its token service: an https registry never leads a login
+// to plain HTTP, not even on this machine.
 type registryClient struct {
 	http  *http.Client
 	ref   ociRef
@@ -38,6 +39,7 @@ type registryError struct {
 	Status      int
 	noLogin     bool // 401 and the docker config has no login for it
 	hadLogin    bool // a login (or token) was sent and refused
+	elsewhere   bool // 401 from where the registry redirected to, not answered
 }
 
 func (e *registryError) Error() string {
@@ -60,7 +62,7 @@ func newRegistryClient(hc *http.Client, ref ociRef, creds func(context.Context) 
 func noDowngrade(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != "https" && via[0].URL.Scheme == "https" {
-			return fmt.Errorf("redirect from https to %s refused", req.URL.Redacted())
+			return fmt.Errorf("redirect from https to %s refused", shownURL(req.URL))
 		}
 		if next != nil {
 			return next(req, via)
@@ -69,6 +71,18 @@ func noDowngrade(next func(*http.Request, []*http.Request) error) func(*http.Req
 			return errors.New("stopped after 10 redirects")
 		}
 		return nil
+	}
+}
+
+// sameHost refuses a redirect to another host[:port], then applies
+// next: a login in a request's body (an identity token) would follow a
+// 307 anywhere, where Go drops only the Authorization header.
+func sameHost(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+			return fmt.Errorf("redirect of a login from %s to %s refused", via[0].URL.Host, req.URL.Host)
+		}
+		return next(req, via)
 	}
 }
 
@@ -81,6 +95,10 @@ func (c *registryClient) get(ctx context.Context, kind, ref, accept string) (*ht
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusUnauthorized && c.auth == "" {
+		if !strings.EqualFold(resp.Request.URL.Host, c.ref.Registry) {
+			drain(resp)
+			return nil, &registryError{Method: http.MethodGet, URL: shownURL(resp.Request.URL), Status: resp.StatusCode, elsewhere: true}
+		}
 		challenge := resp.Header.Get("WWW-Authenticate")
 		drain(resp)
 		if err := c.answer(ctx, u, challenge); err != nil {
@@ -108,7 +126,7 @@ func (c *registryClient) do(ctx context.Context, u, accept string) (*http.Respon
 	if c.auth != "" {
 		req.Header.Set("Authorization", c.auth)
 	}
-	return c.http.Do(req)
+	return send(c.http, req)
 }
 
 // drain reads a little of a body that is not wanted, so the connection
@@ -159,8 +177,9 @@ func (c *registryClient) answer(ctx context.Context, u, header string) error {
 // anonymously.
 func (c *registryClient) token(ctx context.Context, params map[string]string, cred credential) (string, error) {
 	realm, err := url.Parse(params["realm"])
-	if err != nil || realm.Host == "" || (realm.Scheme != "https" && !(realm.Scheme == "http" && isLoopbackName(realm.Host))) {
-		return "", fmt.Errorf("the registry's token service %q is not an https URL; wasmtasks sends no login there", params["realm"])
+	plainOK := realm != nil && realm.Scheme == "http" && isLoopbackName(realm.Host) && isLoopbackName(c.ref.Registry)
+	if err != nil || realm.Host == "" || (realm.Scheme != "https" && !plainOK) {
+		return "", fmt.Errorf("the registry's token service %s is not an https URL; wasmtasks sends no login there", serverText(params["realm"]))
 	}
 	scope := params["scope"]
 	if scope == "" {
@@ -194,15 +213,19 @@ func (c *registryClient) token(ctx context.Context, params map[string]string, cr
 
 // fetchToken sends the token request and reads the token from its answer.
 func (c *registryClient) fetchToken(req *http.Request, withLogin bool) (string, error) {
-	resp, err := c.http.Do(req)
+	hc := c.http
+	if withLogin {
+		keep := *hc
+		keep.CheckRedirect = sameHost(hc.CheckRedirect)
+		hc = &keep
+	}
+	resp, err := send(hc, req)
 	if err != nil {
 		return "", err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		redacted := *req.URL
-		redacted.RawQuery = ""
-		return "", &registryError{Method: req.Method, URL: redacted.String(), Status: resp.StatusCode, hadLogin: withLogin, noLogin: !withLogin && resp.StatusCode == http.StatusUnauthorized}
+		return "", &registryError{Method: req.Method, URL: shownURL(req.URL), Status: resp.StatusCode, hadLogin: withLogin, noLogin: !withLogin && resp.StatusCode == http.StatusUnauthorized}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenAnswer+1))
 	if err != nil {

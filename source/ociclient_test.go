@@ -298,6 +298,17 @@ fi
 			fetchOCI(t, f, ref, nil, m, prog)
 		})
 	}
+	t.Run("helper warns on stderr", func(t *testing.T) {
+		// Helpers built on pass or gpg print warnings to stderr; the
+		// answer is stdout alone, as docker reads it.
+		warns := "#!/bin/sh\necho 'gpg: WARNING: unsafe permissions' >&2\nexec docker-credential-wttest \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(bin, "docker-credential-wtwarn"), []byte(warns), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f := ociFetcher(t)
+		writeDockerConfig(t, `{"credsStore": "wtwarn"}`)
+		fetchOCI(t, f, ref, nil, m, prog)
+	})
 	t.Run("helper has none", func(t *testing.T) {
 		f := ociFetcher(t)
 		writeDockerConfig(t, `{"credsStore": "wttest"}`)

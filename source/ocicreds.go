@@ -157,8 +157,8 @@ func helperCredential(ctx context.Context, name, server string) (credential, err
 	}
 	cmd := exec.CommandContext(ctx, "docker-credential-"+name, "get")
 	cmd.Stdin = strings.NewReader(server)
-	var out limitedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var out, stderr limitedBuffer // the answer is stdout alone; stderr may hold warnings
+	cmd.Stdout, cmd.Stderr = &out, &stderr
 	err := cmd.Run()
 	text := strings.TrimSpace(out.String())
 	var exit *exec.ExitError
@@ -166,7 +166,8 @@ func helperCredential(ctx context.Context, name, server string) (credential, err
 	case errors.As(err, &exit) && text == helperNotFound:
 		return credential{}, nil
 	case err != nil:
-		return credential{}, fmt.Errorf("credential helper docker-credential-%s: %w (%.200s)", name, err, text)
+		return credential{}, fmt.Errorf("credential helper docker-credential-%s: %w (%s)", name, err,
+			serverText(strings.TrimSpace(text+" "+stderr.String())))
 	}
 	var answer struct{ Username, Secret string }
 	if err := json.Unmarshal(out.Bytes(), &answer); err != nil {

@@ -70,14 +70,17 @@ func isSHA256Digest(d string) bool {
 	return ok && hexDigest.MatchString(hex)
 }
 
-// validRegistry accepts host[:port]: letters, digits, dots and dashes,
-// and a port of digits.
+// maxHostName is the longest name DNS can resolve.
+const maxHostName = 253
+
+// validRegistry accepts host[:port]: up to maxHostName letters, digits,
+// dots and dashes, and a port of digits.
 func validRegistry(s string) bool {
 	host, port, hasPort := strings.Cut(s, ":")
 	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "" || len(port) > 5) {
 		return false
 	}
-	if host == "" || host[0] == '-' || host[0] == '.' {
+	if host == "" || len(host) > maxHostName || host[0] == '-' || host[0] == '.' {
 		return false
 	}
 	for _, c := range []byte(host) {

@@ -17,6 +17,7 @@ func TestParseOCIRef(t *testing.T) {
 		"r.io/org/tool:1@" + digest64:          {Registry: "r.io", Repository: "org/tool", Tag: "1", Digest: digest64},
 		"r.io/my-org/tool.x__y---z:_latest":    {Registry: "r.io", Repository: "my-org/tool.x__y---z", Tag: "_latest"},
 		"R-1.Example.COM/tool":                 {Registry: "R-1.Example.COM", Repository: "tool"},
+		strings.Repeat("a", 253) + ":5000/t:1": {Registry: strings.Repeat("a", 253) + ":5000", Repository: "t", Tag: "1"},
 		"r.io/t:" + strings.Repeat("x", 128):   {Registry: "r.io", Repository: "t", Tag: strings.Repeat("x", 128)},
 		"r.io/" + strings.Repeat("a", 255):     {Registry: "r.io", Repository: strings.Repeat("a", 255)},
 		"docker.io/library/hello-world:latest": {Registry: "docker.io", Repository: "library/hello-world", Tag: "latest"},
@@ -34,6 +35,7 @@ func TestParseOCIRef(t *testing.T) {
 		"r.io/org/tool@" + strings.ToUpper(digest64), "r.io/org/tool@" + digest64 + "@" + digest64,
 		"r.io:/org/tool:1", "r.io:80a/org/tool:1", "r.io:123456/org/tool:1", "-r.io/org/tool:1", "r_io/org/tool:1",
 		"[::1]:5000/org/tool:1", "user@r.io/org/tool:1", "r.io/org/tool:1?x", "r.io/org/tool:1#x",
+		strings.Repeat("a", 254) + "/org/tool:1", "user:pw@r.io/org/tool:1", "r.io/org/tool:1\x00", "r.io/org/to\u00efl:1",
 	} {
 		if got, err := parseOCIRef(s); err == nil {
 			t.Errorf("parseOCIRef(%q) = %+v, want an error", s, got)
