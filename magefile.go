@@ -63,6 +63,7 @@ func Test() error {
 		{"test", "./remotecache", "-run", "^$", "-fuzz", "FuzzActionResult", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./remotecache", "-run", "^$", "-fuzz", "FuzzWire", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		{"test", "./runner/internal/store", "-run", "^$", "-fuzz", "FuzzWithin", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
+		{"test", "./internal/ociref", "-run", "^$", "-fuzz", "FuzzPattern", "-fuzztime", "100000x", "-fuzzminimizetime", "1x"},
 		// Minimising a mutated 250 KB program compiles it thousands of
 		// times; without this limit the short run does little else.
 		{"test", "./runner", "-run", "^$", "-fuzz", "FuzzLoad", "-fuzztime", "60000x", "-fuzzminimizetime", "1x"},

@@ -139,7 +139,11 @@ func TestLeafGrammarsAgree(t *testing.T) {
 		{"url", "https://", false, false},
 		{"url", "https://a b", false, false},
 		{"oci", "ghcr.io/org/tool:1.0", true, true},
-		{"oci", "localhost:5000/tool", true, true},
+		{"oci", "localhost:5000/tool", false, false}, // no tag or digest: nothing to pull
+		{"oci", "localhost:5000/tool:1", true, true},
+		{"oci", "r.io/org/tool:1@sha256:" + hex64, true, true},
+		{"oci", "r.io/org//tool:1", false, false},
+		{"oci", "r.io/org/../tool:1", false, false},
 		{"oci", "127.0.0.1:5000/org/tool@sha256:" + hex64, true, true},
 		{"oci", "tool:1.0", false, false},
 		{"oci", "ghcr.io/Org/tool", false, false},

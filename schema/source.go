@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wasmtasks/wasmtasks/internal/ociref"
 )
 
 // The grammars of where a program comes from (see [Component]). They say
@@ -15,9 +17,6 @@ var (
 	goGrammar = newGrammar(`^(\.\.?(/[^\s@]*)?|[^\s@.][^\s@]*@[^\s@]+)$`)
 	// urlGrammar is an http or https URL.
 	urlGrammar = newGrammar(`^https?://[^\s/]+[^\s]*$`)
-	// ociGrammar is registry/repository with a :tag or @digest, as
-	// docker and oras write it.
-	ociGrammar = newGrammar(`^[A-Za-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})?$`)
 )
 
 // GoPackage is a go: source: ./tools/gen or module/path/cmd/x@version.
@@ -50,8 +49,17 @@ func (*URL) jsonSchema() object { return object{"type": "string", "pattern": url
 // OCIRef is an oci: source.
 type OCIRef string
 
+// Its grammar is internal/ociref's, the one the pull parses with.
 func (r *OCIRef) decode(d *decoder, n *yaml.Node) {
-	decodeMatch(d, n, "an OCI reference", ociGrammar, r, "oci %q is not a reference; write registry.example/org/tool:1.0 or registry.example/org/tool@sha256:…")
+	v, ok := decodeWord(d, n, "an OCI reference")
+	if !ok {
+		return
+	}
+	if _, err := ociref.Parse(v); err != nil {
+		d.errorf(n, "oci %q is not a reference: %v; write registry.example/org/tool:1.0 or registry.example/org/tool@sha256:…", v, err)
+		return
+	}
+	*r = OCIRef(v)
 }
 
 // decodeMatch decodes a word (what it should be, for the error) into dst
@@ -68,7 +76,7 @@ func decodeMatch[T ~string](d *decoder, n *yaml.Node, what string, g grammar, ds
 	}
 }
 
-func (*OCIRef) jsonSchema() object { return object{"type": "string", "pattern": ociGrammar.pattern} }
+func (*OCIRef) jsonSchema() object { return object{"type": "string", "pattern": ociref.Pattern} }
 
 // ArchivePath is a path inside an archive: relative, slash-separated,
 // without a .. part.

@@ -82,9 +82,6 @@ func parseOCI(name string) (ociRef, error) {
 	if err != nil {
 		return ref, failf(ErrSpec, name, err, "oci: not a reference; write registry/repository:tag or registry/repository@sha256:…")
 	}
-	if ref.target() == "" {
-		return ref, failf(ErrSpec, name, nil, "oci: no tag or digest; add :TAG or @sha256:… to the reference")
-	}
 	if ref.Registry == "docker.io" {
 		ref.Registry = "registry-1.docker.io" // docker's alias for Docker Hub
 	}
@@ -96,7 +93,7 @@ func parseOCI(name string) (ociRef, error) {
 // reference that is not the pinned one is a mismatch.
 func ociTarget(name string, ref ociRef, pin *Pin) (string, error) {
 	if pin == nil || pin.Resolved == "" {
-		return ref.target(), nil
+		return ref.Target(), nil
 	}
 	if !isSHA256Digest(pin.Resolved) {
 		return "", failf(ErrSpec, name, nil, "oci: the lock pins %q, not a manifest digest (sha256:…); run 'wasmtasks lock' to pin it again", pin.Resolved)

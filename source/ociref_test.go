@@ -11,16 +11,16 @@ var digest64 = "sha256:" + strings.Repeat("ab", 32)
 // forms docker and oras accept for a pull, and the ones they refuse.
 func TestParseOCIRef(t *testing.T) {
 	good := map[string]ociRef{
-		"ghcr.io/org/tool:1.0":                 {Registry: "ghcr.io", Repository: "org/tool", Tag: "1.0"},
-		"localhost:5000/a/b/c:v1.2-rc_3":       {Registry: "localhost:5000", Repository: "a/b/c", Tag: "v1.2-rc_3"},
-		"127.0.0.1:1/org/tool@" + digest64:     {Registry: "127.0.0.1:1", Repository: "org/tool", Digest: digest64},
-		"r.io/org/tool:1@" + digest64:          {Registry: "r.io", Repository: "org/tool", Tag: "1", Digest: digest64},
-		"r.io/my-org/tool.x__y---z:_latest":    {Registry: "r.io", Repository: "my-org/tool.x__y---z", Tag: "_latest"},
-		"R-1.Example.COM/tool":                 {Registry: "R-1.Example.COM", Repository: "tool"},
-		strings.Repeat("a", 253) + ":5000/t:1": {Registry: strings.Repeat("a", 253) + ":5000", Repository: "t", Tag: "1"},
-		"r.io/t:" + strings.Repeat("x", 128):   {Registry: "r.io", Repository: "t", Tag: strings.Repeat("x", 128)},
-		"r.io/" + strings.Repeat("a", 255):     {Registry: "r.io", Repository: strings.Repeat("a", 255)},
-		"docker.io/library/hello-world:latest": {Registry: "docker.io", Repository: "library/hello-world", Tag: "latest"},
+		"ghcr.io/org/tool:1.0":                    {Registry: "ghcr.io", Repository: "org/tool", Tag: "1.0"},
+		"localhost:5000/a/b/c:v1.2-rc_3":          {Registry: "localhost:5000", Repository: "a/b/c", Tag: "v1.2-rc_3"},
+		"127.0.0.1:1/org/tool@" + digest64:        {Registry: "127.0.0.1:1", Repository: "org/tool", Digest: digest64},
+		"r.io/org/tool:1@" + digest64:             {Registry: "r.io", Repository: "org/tool", Tag: "1", Digest: digest64},
+		"r.io/my-org/tool.x__y---z:_latest":       {Registry: "r.io", Repository: "my-org/tool.x__y---z", Tag: "_latest"},
+		"R-1.Example.COM/tool:1":                  {Registry: "R-1.Example.COM", Repository: "tool", Tag: "1"},
+		strings.Repeat("a", 253) + ":5000/t:1":    {Registry: strings.Repeat("a", 253) + ":5000", Repository: "t", Tag: "1"},
+		"r.io/t:" + strings.Repeat("x", 128):      {Registry: "r.io", Repository: "t", Tag: strings.Repeat("x", 128)},
+		"r.io/" + strings.Repeat("a", 255) + ":1": {Registry: "r.io", Repository: strings.Repeat("a", 255), Tag: "1"},
+		"docker.io/library/hello-world:latest":    {Registry: "docker.io", Repository: "library/hello-world", Tag: "latest"},
 	}
 	for s, want := range good {
 		if got, err := parseOCIRef(s); err != nil || got != want {
@@ -28,7 +28,7 @@ func TestParseOCIRef(t *testing.T) {
 		}
 	}
 	for _, s := range []string{
-		"", "tool:1.0", "/org/tool:1", "r.io/", "r.io/Org/tool:1", "r.io/org//tool:1", "r.io/org/tool/:1",
+		"", "tool:1.0", "/org/tool:1", "r.io/org/tool", "r.io/", "r.io/Org/tool:1", "r.io/org//tool:1", "r.io/org/tool/:1",
 		"r.io/-org/tool:1", "r.io/org./tool:1", "r.io/org..x/tool:1", "r.io/org___x:1", "r.io/org/tool:",
 		"r.io/org/tool:.1", "r.io/org/tool:-1", "r.io/org/tool:a b", "r.io/t:" + strings.Repeat("x", 129),
 		"r.io/" + strings.Repeat("a", 256), "r.io/org/tool@sha256:abc", "r.io/org/tool@sha512:" + strings.Repeat("ab", 64),
