@@ -261,7 +261,7 @@ func unmarshalDigest(b []byte, d *Digest) error {
 	return err
 }
 
-// wireType checks that a known field came with the wire type its
+// checkType checks that a known field came with the wire type its
 // declaration gives it.
 func checkType(num wireNumber, got, want wireType) error {
 	if got != want {
