@@ -114,9 +114,7 @@ func join(a, b reflect.Value) reflect.Value {
 		}
 		return a
 	case reflect.Struct:
-		if b.IsZero() {
-			return a
-		}
+		// No shortcut for a zero b: a's lists must come out clipped too.
 		out := reflect.New(a.Type()).Elem()
 		for i := range a.NumField() {
 			out.Field(i).Set(join(a.Field(i), b.Field(i)))

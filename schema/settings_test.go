@@ -30,3 +30,22 @@ func TestMerge(t *testing.T) {
 		t.Error("Merge changed its receiver")
 	}
 }
+
+// TestMergeClipsSharedLists: a list Merge shares with its arguments has no
+// room to append in place, at any depth (InheritEnv's names are inside a
+// struct), so appending to a task's merged list never writes into its
+// component's, which every task of it shares.
+func TestMergeClipsSharedLists(t *testing.T) {
+	names := make([]string, 1, 8)
+	names[0] = "HOME"
+	args := make([]String, 1, 8)
+	args[0] = "a"
+	comp := Settings{Args: args, InheritEnv: InheritEnv{Names: names}}
+	got := comp.Merge(Settings{})
+	if c := cap(got.Args); c != len(got.Args) {
+		t.Errorf("merged args have room for %d more", c-len(got.Args))
+	}
+	if c := cap(got.InheritEnv.Names); c != len(got.InheritEnv.Names) {
+		t.Errorf("merged inherit_env names have room for %d more", c-len(got.InheritEnv.Names))
+	}
+}

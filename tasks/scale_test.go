@@ -256,3 +256,27 @@ func TestStateDecodedOncePerRun(t *testing.T) {
 		t.Errorf("the run decoded the state file %d times, want 1", n)
 	}
 }
+
+// TestPrefetchIgnoresPlantedState: a symlink planted as the state file
+// (a task with the project read-write can make one) is not followed by
+// the decoding that starts with Load, as the run's own read refuses it.
+func TestPrefetchIgnoresPlantedState(t *testing.T) {
+	dir := scaleProject(t, 3)
+	other := scaleProject(t, 3) // a real state file, elsewhere
+	runScale(t, other, Ran)
+	if err := os.Mkdir(filepath.Join(dir, stateDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(other, stateDir, "state.json"), filepath.Join(dir, stateDir, "state.json")); err != nil {
+		t.Fatal(err)
+	}
+	before := stateDecodes.Load()
+	p, err := Load(filepath.Join(dir, "wasmtasks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-p.state.done
+	if n := stateDecodes.Load() - before; n != 0 || p.state.ok {
+		t.Errorf("the planted state file was decoded %d times (taken: %t)", n, p.state.ok)
+	}
+}

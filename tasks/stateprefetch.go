@@ -3,25 +3,23 @@ package tasks
 import (
 	"encoding/json"
 	"io"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/wasmtasks/wasmtasks/internal/filestamp"
+	"github.com/wasmtasks/wasmtasks/internal/safefs"
 )
 
 // statePrefetch decodes a project's state file on another goroutine while
 // its task file is parsed: for a project of thousands of tasks both take
 // tens of milliseconds, one after the other otherwise.
 //
-// The file is opened here without the run's guard (the project is not
-// known yet), so what it read is only a guess: the run opens the state
-// file through its guard as always and takes the decoded state only when
-// the file it opened is the one read here, unchanged (same device, inode,
-// size, mtime and ctime; the state is replaced by renaming, never written
-// in place).
+// The project's read-write mounts are not known yet, so what it read is
+// only a guess: the run opens the state file through its own guard as
+// always and takes the decoded state only when the file it opened is the
+// one read here, unchanged (same device, inode, size, mtime and ctime;
+// the state is replaced by renaming, never written in place).
 type statePrefetch struct {
 	done  chan struct{}
 	once  sync.Once
@@ -35,18 +33,28 @@ func prefetchState(dir string) *statePrefetch {
 	p := &statePrefetch{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		// Non-blocking: a FIFO planted there must not hang the process;
-		// anything but a regular file of bounded size is left alone.
-		f, err := os.OpenFile(filepath.Join(dir, stateDir, "state.json"), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		// Through a guard of the project folder, as the run reads it: a
+		// symlink planted there would otherwise have every start read
+		// whatever file it names.
+		d, err := safefs.NewGuard(dir).OpenDir(filepath.Join(dir, stateDir))
+		if err != nil {
+			return
+		}
+		defer d.Close()
+		f, err := d.Open("state.json") // a regular file, opened without blocking
 		if err != nil {
 			return
 		}
 		defer f.Close()
 		fi, err := f.Stat()
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxStateBytes {
+		if err != nil || fi.Size() > maxStateBytes {
 			return
 		}
-		p.stamp = filestamp.Of(fi)
+		// Without a reliable stamp the run cannot tell this file from a
+		// later one and decodes it again: decoding here would be waste.
+		if p.stamp = filestamp.Of(fi); !p.stamp.Reliable() {
+			return
+		}
 		p.st, p.ok = decodeState(f)
 	}()
 	return p
