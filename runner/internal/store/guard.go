@@ -176,13 +176,22 @@ func (ps *Paths) CheckHolds(path, file, what string) error {
 // realPath returns them. It compares absolute paths as strings, as
 // filepath.Rel would but without its allocations (a check of 5,000 outputs
 // compares 15,000 pairs), except on Windows, where names differ in case and
-// Rel knows it.
-func within(path, dir string) bool {
+// Rel knows it. On macOS it ignores case too: its file systems do by
+// default, and resolving symlinks does not make two spellings of one folder
+// agree, so a store check that heeded case could be dodged by writing
+// ~/Library/Caches/WASMTASKS. Ignoring case can only refuse more.
+func within(path, dir string) bool { return withinFold(path, dir, runtime.GOOS == "darwin") }
+
+// withinFold is within, ignoring case when fold is set.
+func withinFold(path, dir string, fold bool) bool {
 	if runtime.GOOS == "windows" || !filepath.IsAbs(path) || !filepath.IsAbs(dir) {
 		// Relative paths (realPath's when the working folder is gone)
 		// can climb with "..", which a prefix does not see.
 		rel, err := filepath.Rel(dir, path)
 		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	}
+	if fold && len(path) >= len(dir) && strings.EqualFold(path[:len(dir)], dir) {
+		path = dir + path[len(dir):]
 	}
 	rest, ok := strings.CutPrefix(path, dir)
 	return ok && (rest == "" || rest[0] == filepath.Separator || strings.HasSuffix(dir, string(filepath.Separator)))

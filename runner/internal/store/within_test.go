@@ -53,3 +53,24 @@ func FuzzWithin(f *testing.F) {
 		}
 	})
 }
+
+// TestWithinIgnoresCaseWhereTheFileSystemDoes: on macOS a task's folder
+// spelt in another case is the store all the same.
+func TestWithinIgnoresCaseWhereTheFileSystemDoes(t *testing.T) {
+	for _, tt := range []struct {
+		path, dir string
+		want      bool
+	}{
+		{"/Users/me/Library/Caches/WASMTASKS/v2", "/Users/me/Library/Caches/wasmtasks", true},
+		{"/users/me/library/caches/wasmtasks", "/Users/me/Library/Caches/wasmtasks", true},
+		{"/Users/me/Library/Caches/wasmtasks-other", "/Users/me/Library/Caches/wasmtasks", false},
+		{"/Users", "/Users/me", false},
+	} {
+		if got := withinFold(tt.path, tt.dir, true); got != tt.want {
+			t.Errorf("withinFold(%q, %q) = %t, want %t", tt.path, tt.dir, got, tt.want)
+		}
+	}
+	if withinFold("/A/b", "/a", false) {
+		t.Error("without folding, /A/b is within /a")
+	}
+}
