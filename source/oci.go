@@ -234,6 +234,17 @@ func ociFail(name, step, host string, err error) error {
 	return e
 }
 
+// dockerHubHint is for a registry named by one word: docker reads org/tool
+// as Docker Hub's, wasmtasks reads everything before the first / as the
+// registry, as the task file's grammar says.
+func dockerHubHint(host string) string {
+	name, _, _ := strings.Cut(host, ":")
+	if strings.Contains(name, ".") || isLoopbackName(host) || name == "localhost" {
+		return ""
+	}
+	return fmt.Sprintf(" (%s is read as the registry's host name: the part before the first /; for Docker Hub write docker.io/%s/…)", name, name)
+}
+
 // ociStatus is the HTTP status behind a registry error (0: none came) and
 // what to do about it.
 func ociStatus(host string, err error) (int, string) {
@@ -258,7 +269,7 @@ func ociStatus(host string, err error) (int, string) {
 		if isLoopbackName(host) {
 			scheme = "over plain HTTP"
 		}
-		return 0, fmt.Sprintf("the registry %s cannot be reached %s; check the name and the network, or run 'wasmtasks fetch' while online", host, scheme)
+		return 0, fmt.Sprintf("the registry %s cannot be reached %s; check the name and the network, or run 'wasmtasks fetch' while online%s", host, scheme, dockerHubHint(host))
 	}
 	return 0, "the registry's answer cannot be used; try again, or tell the registry's owner"
 }

@@ -70,3 +70,17 @@ func FuzzOCIRef(f *testing.F) {
 		}
 	})
 }
+
+// TestDockerHubHint: an unreachable registry named by one word gets a hint
+// that it was read as a host, as docker users expect Docker Hub there.
+func TestDockerHubHint(t *testing.T) {
+	for host, want := range map[string]bool{
+		"myorg": true, "registry:5000": true,
+		"ghcr.io": false, "r.example:443": false, "localhost:5000": false, "127.0.0.1:1": false, "localhost": false,
+	} {
+		hint := dockerHubHint(host)
+		if got := strings.Contains(hint, "docker.io/"); got != want {
+			t.Errorf("dockerHubHint(%q) = %q, want a hint: %t", host, hint, want)
+		}
+	}
+}
