@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+
+	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
 // Digest names a blob of the content-addressable store: the SHA-256 of
@@ -25,20 +27,7 @@ func DigestOf(b []byte) Digest {
 func (d Digest) IsZero() bool { return d.Hash == "" }
 
 // valid reports whether d could name a blob this client would read.
-func (d Digest) valid() bool { return validHash(d.Hash) && d.Size >= 0 && d.Size <= MaxBlobBytes }
-
-// validHash reports whether h is 64 lowercase hex digits.
-func validHash(h string) bool {
-	if len(h) != 2*sha256.Size {
-		return false
-	}
-	for _, c := range []byte(h) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func (d Digest) valid() bool { return sha256hex.Valid(d.Hash) && d.Size >= 0 && d.Size <= MaxBlobBytes }
 
 // ActionResult is what the action cache holds for a key: the REAPI
 // message build.bazel.remote.execution.v2.ActionResult, of which only the

@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
 // Limits on what the client reads and how long it waits.
@@ -237,7 +239,7 @@ func (c *Client) Blobs(ctx context.Context, ds []Digest) (map[Digest][]byte, boo
 
 // get reads /kind/hash, at most limit bytes; a 404 is a quiet miss.
 func (c *Client) get(ctx context.Context, kind, hash string, limit int64) ([]byte, bool) {
-	if c.down.Load() || !validHash(hash) {
+	if c.down.Load() || !sha256hex.Valid(hash) {
 		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 
 	"github.com/wasmtasks/wasmtasks/internal/safefs"
+	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
 // LockName is the lock file's name, beside the task file.
@@ -97,7 +98,7 @@ func (p Pin) check() error {
 		return fmt.Errorf("source %q is none of go, url, oci", p.Source)
 	case p.Ref == "":
 		return errors.New("no ref")
-	case !hexDigest.MatchString(p.SHA256):
+	case !sha256hex.Valid(p.SHA256):
 		return fmt.Errorf("sha256 %q is not 64 lowercase hex digits", p.SHA256)
 	}
 	return nil

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-
-	"github.com/wasmtasks/wasmtasks/internal/lazyre"
 )
 
 // A Spec is what the task file says about where a program comes from:
@@ -106,8 +104,6 @@ func checkPin(pin *Pin, source, ref string) error {
 	}
 	return &MismatchError{Ref: ref, Want: pin.Source + " " + pin.Ref, Got: source + " " + ref}
 }
-
-var hexDigest = lazyre.New(`^[0-9a-f]{64}$`)
 
 func (f *Fetcher) env() []string {
 	if f.Env != nil {

@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
 // fetchURL obtains a url: source: the program itself, or with spec.File
@@ -54,7 +56,7 @@ func (f *Fetcher) fetchURL(ctx context.Context, spec Spec, pin *Pin) (string, Pi
 // pin records it.
 func urlRef(spec Spec) (want, ref string, err error) {
 	want = strings.ToLower(strings.TrimPrefix(spec.SHA256, "sha256:"))
-	if !hexDigest.MatchString(want) {
+	if !sha256hex.Valid(want) {
 		return "", "", failf(ErrSpec, spec.URL, nil, "a url: source needs sha256: with the 64 hex digits of what the URL serves (got %q); run 'sha256sum' on a copy you trust", spec.SHA256)
 	}
 	ref = spec.URL

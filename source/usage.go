@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
 // Usage is what a sources folder ([Fetcher.Dir]) holds: what `wasmtasks
@@ -89,7 +91,7 @@ func (f *Fetcher) listKind(dir, suffix string) ([]Entry, error) {
 func (f *Fetcher) entry(dir string, de fs.DirEntry, suffix string) (Entry, bool) {
 	name, isDir := de.Name(), suffix == "/"
 	hexsum := strings.TrimSuffix(name, strings.TrimSuffix(suffix, "/"))
-	if !hexDigest.MatchString(hexsum) || de.IsDir() != isDir {
+	if !sha256hex.Valid(hexsum) || de.IsDir() != isDir {
 		return Entry{}, false
 	}
 	e := Entry{Path: dir + "/" + name}

@@ -6,6 +6,8 @@ package ociref
 import (
 	"errors"
 	"strings"
+
+	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
 // Pattern is the grammar as a regular expression, for the JSON Schema that
@@ -79,15 +81,7 @@ func Parse(s string) (Ref, error) {
 // digits.
 func IsSHA256Digest(d string) bool {
 	hex, ok := strings.CutPrefix(d, "sha256:")
-	if !ok || len(hex) != 64 {
-		return false
-	}
-	for _, c := range []byte(hex) {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
+	return ok && sha256hex.Valid(hex)
 }
 
 // maxHostName is the longest name DNS can resolve.
