@@ -75,7 +75,7 @@ func (noIndex) lookupFile(string) (fileRecord, bool) { return fileRecord{}, fals
 // glob expands the patterns as [expandGlobs] does, keeping what it learnt
 // of each file for digestFiles and list.
 func (d *digester) glob(patterns []string) ([]string, error) {
-	files, infos, err := globInfo(d.root, patterns)
+	files, infos, err := expandGlobs(d.root, patterns)
 	if d.infos == nil {
 		d.infos = infos
 	} else {

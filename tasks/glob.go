@@ -24,16 +24,10 @@ var globVisits atomic.Int64
 // any of the patterns (slash-separated, relative to root, ** for any
 // depth), as sorted slash paths. Symlinks to folders are listed but never
 // descended, and no folder is entered through a symlink, so a search stays
-// inside root and ends.
-func expandGlobs(root string, patterns []string) ([]string, error) {
-	files, _, err := globInfo(root, patterns)
-	return files, err
-}
-
-// globInfo is expandGlobs that also returns what it learnt of the files it
+// inside root and ends. It also returns what it learnt of the files it
 // looked up (patterns without wildcards), so that digesting them does not
 // look them up again; a file found by a search has no entry.
-func globInfo(root string, patterns []string) ([]string, map[string]fs.FileInfo, error) {
+func expandGlobs(root string, patterns []string) ([]string, map[string]fs.FileInfo, error) {
 	found := map[string]fs.FileInfo{}
 	for _, pat := range patterns {
 		if err := expandGlob(root, pat, found); err != nil {

@@ -75,7 +75,7 @@ func TestGlobLiteralDoesNotWalk(t *testing.T) {
 	}
 	for _, tt := range tests {
 		before := globVisits.Load()
-		got, err := expandGlobs(root, []string{tt.pattern})
+		got, _, err := expandGlobs(root, []string{tt.pattern})
 		if err != nil {
 			t.Fatal(err)
 		}

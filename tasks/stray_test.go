@@ -32,7 +32,7 @@ tasks:
 			t.Fatal(err)
 		}
 	}
-	got, err := expandGlobs(dir, []string{"build/*", "**"})
+	got, _, err := expandGlobs(dir, []string{"build/*", "**"})
 	if err != nil {
 		t.Fatal(err)
 	}

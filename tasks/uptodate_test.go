@@ -87,7 +87,7 @@ func TestSymlinkedInputOutsideProject(t *testing.T) {
 	writeFile(t, dir, "src/x.txt", "x")
 	expectStatus(t, p, "links to folders", "t", Ran)
 	expectStatus(t, p, "links to folders settled", "t", UpToDate)
-	got, err := expandGlobs(dir, []string{"src/**"})
+	got, _, err := expandGlobs(dir, []string{"src/**"})
 	if err != nil {
 		t.Fatal(err)
 	}
