@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/wasmtasks/wasmtasks/internal/hostport"
 )
 
 // Limits on what the client reads and how long it waits.
@@ -85,8 +87,8 @@ func ParseURL(raw string) (string, error) {
 		return "", fmt.Errorf("%w: %v", ErrBadURL, err)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return "", fmt.Errorf("%w: %q is not an http:// or https:// URL", ErrBadURL, raw)
-	case u.Host == "":
-		return "", fmt.Errorf("%w: %q names no host", ErrBadURL, raw)
+	case hostport.Check(u) != nil:
+		return "", fmt.Errorf("%w: %q %w", ErrBadURL, raw, hostport.Check(u))
 	case u.User != nil:
 		return "", fmt.Errorf("%w: %q carries credentials; put them in ~/.netrc or $%s instead", ErrBadURL, redact(u), EnvCredentials)
 	case u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":

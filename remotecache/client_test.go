@@ -263,7 +263,8 @@ func TestParseURL(t *testing.T) {
 	}
 	var msgs strings.Builder
 	for _, raw := range []string{"", "cache.example", "ftp://cache.example", "grpc://cache.example:9092",
-		"https://user:secret@cache.example", "https://cache.example/?x=1", "http:///path", "https://cache.example/#f"} {
+		"https://user:secret@cache.example", "https://cache.example/?x=1", "http:///path", "https://cache.example/#f",
+		"http://127.0.0.1:99999", "http://cache.example:0/", "http://:8080/team", "http://[::1]:65536"} {
 		got, err := remotecache.ParseURL(raw)
 		if !errors.Is(err, remotecache.ErrBadURL) {
 			t.Errorf("ParseURL(%q) = %q, %v; want ErrBadURL", raw, got, err)
