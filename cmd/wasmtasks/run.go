@@ -81,7 +81,10 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	var dryRun, checkRepro, asJSON bool
 	fs := newFlagSet("run", runUsage, stderr)
 	pf.register(fs)
-	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
+	fs.Func("j", "run up to `N` tasks at once (default: the number of CPUs)", func(v string) (err error) {
+		opts.Jobs, err = tasks.ParseJobs(v)
+		return err
+	})
 	fs.StringVar(&opts.Output, "output", "", "show output `prefixed` ([task] on every line; the default unless -j 1), grouped (each task's whole output at its end) or interleaved (raw; the default with -j 1)")
 	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
 	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
