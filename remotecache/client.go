@@ -136,8 +136,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = newHTTPClient()
 	u, _ := url.Parse(base)
-	if cred, ok := Credentials(u, cfg.Netrc, cfg.URLFromSharedFile); ok && mayAuthenticate(u) {
-		c.user, c.pass = cred.User, cred.Password
+	if cred, ok := Credentials(u, cfg.Netrc, cfg.URLFromSharedFile); ok {
+		if mayAuthenticate(u) {
+			c.user, c.pass = cred.User, cred.Password
+		} else {
+			c.log.Warn(fmt.Sprintf("remote cache %s: its account (from $%s or netrc) is not sent in clear text over http to another machine; use https", base, EnvCredentials))
+		}
 	}
 	c.uploads = newUploader(c)
 	return c, nil

@@ -316,3 +316,30 @@ func TestSlowBlobs(t *testing.T) {
 		t.Fatal("asked again after the server was too slow")
 	}
 }
+
+// TestCredentialsWithheldSaySo proves that an account which is found but
+// not sent, because the cache is plain http to another machine, is one
+// warning when the client starts: the server's 401 alone gave no hint
+// why the account in $WASMTASKS_REMOTE_CACHE_CREDENTIALS did not count.
+func TestCredentialsWithheldSaySo(t *testing.T) {
+	for _, c := range []struct {
+		url, env string
+		want     int
+	}{
+		{"http://cache.invalid:8080/team", "ci:secret", 1},
+		{"https://cache.invalid/team", "ci:secret", 0},
+		{"http://127.0.0.1:1/team", "ci:secret", 0},
+		{"http://cache.invalid:8080/team", "", 0},
+	} {
+		t.Setenv(remotecache.EnvCredentials, c.env)
+		var log syncbuf.Buffer
+		cl, err := remotecache.New(remotecache.Config{URL: c.url, Netrc: os.DevNull, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl.Close(time.Second)
+		if warnings(&log) != c.want {
+			t.Errorf("%s with %q: log %q; want %d warnings", c.url, c.env, log.String(), c.want)
+		}
+	}
+}
