@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wasmtasks/wasmtasks/internal/hostport"
 	"github.com/wasmtasks/wasmtasks/internal/sha256hex"
 )
 
@@ -87,8 +88,8 @@ func ParseURL(raw string) (string, error) {
 		return "", fmt.Errorf("%w: %v", ErrBadURL, err)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return "", fmt.Errorf("%w: %q is not an http:// or https:// URL", ErrBadURL, raw)
-	case u.Host == "":
-		return "", fmt.Errorf("%w: %q names no host", ErrBadURL, raw)
+	case hostport.Check(u) != nil:
+		return "", fmt.Errorf("%w: %q %w", ErrBadURL, raw, hostport.Check(u))
 	case u.User != nil:
 		return "", fmt.Errorf("%w: %q carries credentials; put them in ~/.netrc or $%s instead", ErrBadURL, redact(u), EnvCredentials)
 	case u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
@@ -136,8 +137,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = newHTTPClient()
 	u, _ := url.Parse(base)
-	if cred, ok := Credentials(u, cfg.Netrc, cfg.URLFromSharedFile); ok && mayAuthenticate(u) {
-		c.user, c.pass = cred.User, cred.Password
+	if cred, ok := Credentials(u, cfg.Netrc, cfg.URLFromSharedFile); ok {
+		if mayAuthenticate(u) {
+			c.user, c.pass = cred.User, cred.Password
+		} else {
+			c.log.Warn(fmt.Sprintf("remote cache %s: its account (from $%s or netrc) is not sent in clear text over http to another machine; use https", base, EnvCredentials))
+		}
 	}
 	c.uploads = newUploader(c)
 	return c, nil

@@ -263,7 +263,8 @@ func TestParseURL(t *testing.T) {
 	}
 	var msgs strings.Builder
 	for _, raw := range []string{"", "cache.example", "ftp://cache.example", "grpc://cache.example:9092",
-		"https://user:secret@cache.example", "https://cache.example/?x=1", "http:///path", "https://cache.example/#f"} {
+		"https://user:secret@cache.example", "https://cache.example/?x=1", "http:///path", "https://cache.example/#f",
+		"http://127.0.0.1:99999", "http://cache.example:0/", "http://:8080/team", "http://[::1]:65536"} {
 		got, err := remotecache.ParseURL(raw)
 		if !errors.Is(err, remotecache.ErrBadURL) {
 			t.Errorf("ParseURL(%q) = %q, %v; want ErrBadURL", raw, got, err)
@@ -313,5 +314,32 @@ func TestSlowBlobs(t *testing.T) {
 	}
 	if _, ok := c.Blob(context.Background(), ds[0]); ok {
 		t.Fatal("asked again after the server was too slow")
+	}
+}
+
+// TestCredentialsWithheldSaySo proves that an account which is found but
+// not sent, because the cache is plain http to another machine, is one
+// warning when the client starts: the server's 401 alone gave no hint
+// why the account in $WASMTASKS_REMOTE_CACHE_CREDENTIALS did not count.
+func TestCredentialsWithheldSaySo(t *testing.T) {
+	for _, c := range []struct {
+		url, env string
+		want     int
+	}{
+		{"http://cache.invalid:8080/team", "ci:secret", 1},
+		{"https://cache.invalid/team", "ci:secret", 0},
+		{"http://127.0.0.1:1/team", "ci:secret", 0},
+		{"http://cache.invalid:8080/team", "", 0},
+	} {
+		t.Setenv(remotecache.EnvCredentials, c.env)
+		var log syncbuf.Buffer
+		cl, err := remotecache.New(remotecache.Config{URL: c.url, Netrc: os.DevNull, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl.Close(time.Second)
+		if warnings(&log) != c.want {
+			t.Errorf("%s with %q: log %q; want %d warnings", c.url, c.env, log.String(), c.want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/wasmtasks/wasmtasks/internal/hostport"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -68,12 +69,13 @@ func (*remoteCacheURL) jsonSchema() object {
 	return object{"type": "string", "pattern": remoteCacheGrammar.pattern}
 }
 
-// parses reports whether Go's URL parser, which the client uses, reads v:
-// the grammar lets through a port that is not a number, an unclosed IPv6
-// bracket and bad escapes in the host.
+// parses reports whether Go's URL parser, which the client uses, reads v
+// and its host and port can be dialled: the grammar lets through a port
+// that is not a number or out of range, no host before the port, an
+// unclosed IPv6 bracket and bad escapes in the host.
 func parses(v string) bool {
-	_, err := url.Parse(v)
-	return err == nil
+	u, err := url.Parse(v)
+	return err == nil && hostport.Check(u) == nil
 }
 
 // credentialsIn reports whether an http(s) URL has user info before its

@@ -2,6 +2,8 @@ package tasks
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -83,3 +85,13 @@ func (w *workers) loop(first func()) {
 
 // stop ends the workers once the jobs they run return.
 func (w *workers) stop() { w.stops.Do(func() { close(w.quit) }) }
+
+// ParseJobs reads a -j or WASMTASKS_JOBS value: a number of tasks of at
+// least 1 (leaving it unset, not 0, is how to ask for the number of CPUs).
+func ParseJobs(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, errors.New("want a number of tasks of at least 1")
+	}
+	return n, nil
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 
@@ -39,8 +40,9 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError("cache needs one of info, prune, clear")
+	cmd, err := cacheCommand(fs)
+	if err != nil {
+		return err
 	}
 	var maxBytes int64
 	if *max != "" {
@@ -54,7 +56,7 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch fs.Arg(0) {
+	switch cmd {
 	case "info":
 		info, err := c.Info()
 		if err != nil {
@@ -72,10 +74,28 @@ func cacheCmd(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "cleared %s\n", c.Dir())
-	default:
-		return usageError(fmt.Sprintf("unknown cache command %q; want info, prune or clear", fs.Arg(0)))
 	}
 	return nil
+}
+
+// cacheCommand returns the one command word, which flags may also follow
+// (cache info --cache-dir DIR), before a store is opened for it.
+func cacheCommand(fs *flag.FlagSet) (string, error) {
+	cmd := fs.Arg(0)
+	if fs.NArg() > 0 {
+		if done, err := parseFlags(fs, fs.Args()[1:]); done {
+			return "", err
+		}
+	}
+	switch {
+	case cmd == "":
+		return "", usageError("cache needs one of info, prune, clear")
+	case cmd != "info" && cmd != "prune" && cmd != "clear":
+		return "", usageError(fmt.Sprintf("unknown cache command %q; want info, prune or clear", cmd))
+	case fs.NArg() > 0:
+		return "", usageError(fmt.Sprintf("cache %s takes no arguments, not %q", cmd, fs.Arg(0)))
+	}
+	return cmd, nil
 }
 
 // openStore opens the store that [tasks.Project.StoreDir] names for the

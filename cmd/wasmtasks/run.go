@@ -36,7 +36,9 @@ status is ran, up_to_date, cached_remote, failed, dep_failed (cause names
 the dependency), not_run, stopped or unknown; program says where the
 compiled code came from (compiled, stored, memory, remote; absent when no
 program was loaded); exit_code is absent when the program did not run or
-was stopped or trapped; error says why a task failed.
+was stopped or trapped; error says why a task failed. A run that stops
+before any task (a task file error, an unknown task, a bad memory budget
+or remote cache) ends with {"tasks": []} after its error, and exits 2.
 
 Flags:
 `
@@ -75,13 +77,16 @@ func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
 	return false, nil
 }
 
-func runCmd(args []string, stdout, stderr io.Writer) error {
+func runCmd(args []string, stdout, stderr io.Writer) (err error) {
 	var pf projectFlags
 	var opts tasks.Options
 	var dryRun, checkRepro, asJSON bool
 	fs := newFlagSet("run", runUsage, stderr)
 	pf.register(fs)
-	fs.IntVar(&opts.Jobs, "j", 0, "run up to `N` tasks at once (default: the number of CPUs)")
+	fs.Func("j", "run up to `N` tasks at once (default: the number of CPUs)", func(v string) (err error) {
+		opts.Jobs, err = tasks.ParseJobs(v)
+		return err
+	})
 	fs.StringVar(&opts.Output, "output", "", "show output `prefixed` ([task] on every line; the default unless -j 1), grouped (each task's whole output at its end) or interleaved (raw; the default with -j 1)")
 	fs.BoolVar(&opts.KeepGoing, "keep-going", false, "after a failure, run every task that does not depend on it")
 	fs.BoolVar(&opts.Force, "force", false, "run tasks even when they are up to date")
@@ -97,7 +102,16 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	var err error
+	var sum tasks.Summary
+	if asJSON {
+		// Whatever ends the run, even a task file error before any task,
+		// the report is the last line, so that a script reads it there.
+		defer func() {
+			if !dryRun || err != nil {
+				err = endWithJSON(err, sum, stderr)
+			}
+		}()
+	}
 	if opts.MemoryBudget, err = parseBudget(budget); err != nil {
 		return usageError(err.Error())
 	}
@@ -134,13 +148,15 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if checkRepro {
 		run = r.CheckReproducible
 	}
-	sum, err := run(ctx, fs.Args()...)
+	sum, err = run(ctx, fs.Args()...)
 	r.PrintSummary(sum)
-	err = brokenPipeExit(ctx, err)
-	if !asJSON {
-		return err
-	}
-	// The error's line comes before the report, which must be last.
+	return brokenPipeExit(ctx, err)
+}
+
+// endWithJSON prints err, then the run's JSON report, and returns the
+// exit status err stands for: the error's line comes before the report,
+// which must be last.
+func endWithJSON(err error, sum tasks.Summary, stderr io.Writer) error {
 	status := report(err, stderr)
 	if jerr := sum.WriteJSON(stderr); jerr != nil && status == exitcode.OK {
 		return jerr

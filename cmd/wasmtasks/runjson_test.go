@@ -61,3 +61,32 @@ tasks:
 		t.Errorf("fails on the second run: %+v, want failed with its code from the store", r)
 	}
 }
+
+// TestRunJSONWhenNothingRuns: a run that stops before any task (a task
+// file error, a bad flag value, an unknown task) still ends with the JSON
+// report, with no tasks, and exits 2: a script reading the last line need
+// not tell these apart from a run by parsing text. A task file error used
+// to end with its message instead, while an unknown task ended with JSON.
+func TestRunJSONWhenNothingRuns(t *testing.T) {
+	dir := taskDir(t, "version: 1\ncomponents:\n  c: {path: nothere.wasm}\ntasks:\n  t: {component: c}\n")
+	good := taskDir(t, "version: 1\ntasks: {}\n")
+	for _, c := range []struct {
+		dir  string
+		args []string
+	}{
+		{dir, nil},
+		{good, []string{"nosuch"}},
+		{good, []string{"--memory-budget", "0"}},
+		{good, []string{"--remote-cache", "ftp://x"}},
+	} {
+		r := wasmtasks(t, c.dir, "", append([]string{"run", "--json"}, c.args...)...)
+		lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+		var report struct{ Tasks []json.RawMessage }
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &report); err != nil || report.Tasks == nil || len(report.Tasks) != 0 {
+			t.Errorf("%q: the last line on stderr is not an empty JSON report (%v)\n%s", c.args, err, r.stderr)
+		}
+		if r.status != 2 || len(lines) < 2 {
+			t.Errorf("%q: exit status %d with %d lines on stderr, want 2 and the error before the report", c.args, r.status, len(lines))
+		}
+	}
+}

@@ -41,12 +41,9 @@ var envOptions = []struct {
 	set  func(o *tasks.Options, v string) error
 }{
 	{"WASMTASKS_JOBS", func(o *tasks.Options, v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("want a number of tasks of at least 1")
-		}
+		n, err := tasks.ParseJobs(v)
 		o.Jobs = n
-		return nil
+		return err
 	}},
 	{"WASMTASKS_FORCE", boolOption(func(o *tasks.Options) *bool { return &o.Force })},
 	{"WASMTASKS_KEEP_GOING", boolOption(func(o *tasks.Options) *bool { return &o.KeepGoing })},
